@@ -1,0 +1,71 @@
+"""Shared plumbing: a dedicated database, timing with medians, the results file."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def setup_django(name: str) -> str:
+    """Point Django at the bench database (never the demo one) and migrate it."""
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        (ROOT / "var").mkdir(exist_ok=True)
+        url = f"sqlite:///{ROOT / 'var' / f'bench-{name}.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buudien.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.db import connection
+
+    return str(connection.vendor)
+
+
+def median_time(fn: Callable[[], Any], *, repeat: int = 15, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def write_result(
+    *, name: str, database: str, n: int, median_s: float, baseline: str,
+    baseline_median_s: float, extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    ratio = median_s / baseline_median_s if baseline_median_s else float("inf")
+    result = {
+        "name": name,
+        "database": database,
+        "n": n,
+        "median_s": round(median_s, 6),
+        "baseline": baseline,
+        "baseline_median_s": round(baseline_median_s, 6),
+        "ratio": round(ratio, 3),
+        "machine": platform.node(),
+        "python": platform.python_version(),
+    } | (extra or {})
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    suffix = "" if database == "sqlite" else f"-{database}"
+    (RESULTS / f"{name}{suffix}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print(  # noqa: T201
+        f"{name} [{database}] n={n}: median {median_s * 1000:.2f} ms; baseline {baseline} "
+        f"{baseline_median_s * 1000:.2f} ms; ratio {ratio:.2f}"
+    )
+    return result

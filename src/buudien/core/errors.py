@@ -1,0 +1,55 @@
+"""Domain errors: a stable code for machines beside a Vietnamese message for people."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable codes returned by the API; each app adds its own codes here."""
+
+    NOT_FOUND = "core.not_found"
+    OUT_OF_SCOPE = "core.out_of_scope"
+    FORBIDDEN = "core.forbidden"
+    INVALID = "core.invalid"
+    STALE = "core.stale"
+    CITIZEN_ID_INVALID = "core.citizen_id_invalid"
+    PHONE_INVALID = "core.phone_invalid"
+    IMPORT_INVALID = "core.import_invalid"
+    UNIT_CODE_TAKEN = "network.unit_code_taken"
+    UNIT_PARENT_INVALID = "network.unit_parent_invalid"
+    UNIT_STATUS_INVALID = "network.unit_status_invalid"
+
+
+class DomainError(Exception):
+    """An error a user can cause; `field` names the form field or Excel column at fault."""
+
+    code: ErrorCode = ErrorCode.INVALID
+
+    def __init__(
+        self, message: str, *, code: ErrorCode | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class OutOfScope(DomainError):
+    code = ErrorCode.OUT_OF_SCOPE
+
+
+class Forbidden(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class StaleRecord(DomainError):
+    code = ErrorCode.STALE

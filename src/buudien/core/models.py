@@ -1,0 +1,143 @@
+"""Base model, users with a role and a home unit, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import Any, ClassVar
+
+import uuid6
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def uuid7() -> uuid.UUID:
+    """A time-ordered UUID (v7): generated on the client, sorts by creation."""
+    return uuid.UUID(int=uuid6.uuid7().int)
+
+
+class BaseModel(models.Model):
+    """UUIDv7 key, created/updated stamps and a version for stale-form detection."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    PROVINCE_MANAGER = "province_manager", _("Quản lý bưu điện tỉnh")
+    AREA_MANAGER = "area_manager", _("Quản lý bưu điện khu vực")
+    CLERK = "clerk", _("Nhân viên điểm giao dịch")
+    PARTNER_OFFICER = "partner_officer", _("Cán bộ cơ quan đối tác")
+    AUDITOR = "auditor", _("Kiểm soát viên (chỉ xem)")
+
+
+class User(AbstractUser):
+    """A person who logs in; what he sees is his home unit's subtree (or his partner's)."""
+
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.CLERK)
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    home_unit = models.ForeignKey(
+        "network.PostUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    partner = models.ForeignKey(
+        "network.Partner",
+        verbose_name=_("cơ quan đối tác"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients; only its SHA-256 digest is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token and return it with the raw secret, shown once."""
+        raw = "bd_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), prefix=raw[:8])
+        return token, raw
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, with the record before and after."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(_("hành động"), max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """The fields that differ between before and after."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

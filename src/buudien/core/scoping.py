@@ -1,0 +1,97 @@
+"""Unit scoping and roles: the one place that decides what a user may see and change.
+
+Every post unit carries a materialised `path` ("/BDT04/KV01/BC0101/VHX0001/"); a user's scope
+is the path of his home unit (a partner officer: the unit that serves his partner), and a
+record is in scope when its unit's path starts with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from buudien.core.errors import Forbidden, OutOfScope
+from buudien.core.models import Role, User
+
+M = TypeVar("M", bound=Model)
+
+WRITERS = {Role.ADMIN, Role.PROVINCE_MANAGER, Role.AREA_MANAGER}
+COUNTER_ROLES = {Role.ADMIN, Role.PROVINCE_MANAGER, Role.AREA_MANAGER, Role.CLERK}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything, nothing, or one subtree (and maybe one partner)."""
+
+    everything: bool
+    path: str | None
+    partner_id: Any = None
+    read_only: bool = True
+
+    def covers(self, path: str) -> bool:
+        if self.everything:
+            return True
+        return bool(self.path) and path.startswith(self.path or "\0")
+
+
+NOTHING = Scope(everything=False, path=None)
+
+
+def scope_of(user: Any) -> Scope:
+    """The scope of a (possibly anonymous) user."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = user.role
+    if role == Role.ADMIN or user.is_superuser:
+        return Scope(everything=True, path="/", read_only=False)
+    if role == Role.PARTNER_OFFICER:
+        partner = user.partner
+        if partner is None or partner.served_by_id is None:
+            return NOTHING
+        return Scope(everything=False, path=partner.served_by.path, partner_id=partner.pk)
+    unit = user.home_unit
+    if unit is None:
+        return NOTHING
+    return Scope(everything=False, path=unit.path, read_only=role not in WRITERS)
+
+
+def scoped(qs: QuerySet[M], user: Any, *, path_field: str = "path") -> QuerySet[M]:
+    """Filter any queryset to the rows whose unit path lies in the user's scope."""
+    scope = scope_of(user)
+    if scope.everything:
+        return qs
+    if not scope.path:
+        return qs.none()
+    return qs.filter(Q(**{f"{path_field}__startswith": scope.path}))
+
+
+def ensure_in_scope(user: Any, path: str) -> None:
+    """Refuse a request about a unit outside the user's subtree."""
+    if not scope_of(user).covers(path):
+        raise OutOfScope(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
+
+
+def can_manage(user: Any, path: str) -> bool:
+    """Whether the user may create or change units and records under this path."""
+    scope = scope_of(user)
+    return (not scope.read_only) and scope.covers(path)
+
+
+def ensure_can_manage(user: Any, path: str) -> None:
+    ensure_in_scope(user, path)
+    if not can_manage(user, path):
+        raise Forbidden(_("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu này."))
+
+
+def is_role(user: Any, *roles: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in roles
+
+
+def require_user(user: Any) -> User:
+    if not getattr(user, "is_authenticated", False):
+        raise Forbidden(_("Bạn cần đăng nhập."))
+    assert isinstance(user, User)
+    return user

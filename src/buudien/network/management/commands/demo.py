@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from buudien.network.demo import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh mẫu (Cao Bằng) với mạng lưới điểm, dữ liệu nghiệp vụ và tài khoản mỗi vai trò."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins: list[tuple[str, str, str]] = []
+        for dotted in settings.BUUDIEN_DEMO_STEPS:
+            step = import_string(dotted)
+            self.stdout.write(f"… {dotted}")
+            result = step()
+            if isinstance(result, list):
+                logins.extend(result)
+        self.stdout.write("")
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, role, where in logins:
+            self.stdout.write(f"  {username:<10} {role:<36} {where}")

@@ -1,0 +1,75 @@
+"""Shared fixtures: a small post network with one user per role."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from buudien.core.models import Role, User
+from buudien.network.models import Partner, PostUnit
+from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
+
+PASSWORD = "mat-khau-123"
+
+
+@dataclass
+class Tree:
+    province: PostUnit
+    area_a: PostUnit
+    area_b: PostUnit
+    office_a: PostUnit
+    office_b: PostUnit
+    point_a1: PostUnit
+    point_a2: PostUnit
+    point_b1: PostUnit
+    partner: Partner
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    province = PostUnitFactory(code="BDT99", name="Bưu điện tỉnh Thử", kind="province")
+    area_a = PostUnitFactory(code="KVA", name="Bưu điện khu vực Hòa An", kind="area",
+                             parent=province)
+    area_b = PostUnitFactory(code="KVB", name="Bưu điện khu vực Bảo Lạc", kind="area",
+                             parent=province)
+    office_a = PostUnitFactory(code="BCA", name="Bưu cục Nước Hai", kind="office", parent=area_a)
+    office_b = PostUnitFactory(code="BCB", name="Bưu cục Bảo Lạc", kind="office", parent=area_b)
+    point_a1 = PostUnitFactory(code="VHXA1", name="Điểm BĐ-VHX Đức Long", kind="commune_point",
+                               parent=office_a)
+    point_a2 = PostUnitFactory(code="VHXA2", name="Điểm BĐ-VHX Nguyễn Huệ",
+                               kind="commune_point", parent=office_a)
+    point_b1 = PostUnitFactory(code="VHXB1", name="Điểm BĐ-VHX Cốc Pàng", kind="commune_point",
+                               parent=office_b)
+    partner = PartnerFactory(code="UBNDA", name="UBND xã Đức Long",
+                             kind=Partner.Kind.COMMUNE_COMMITTEE, served_by=area_a)
+    return Tree(province, area_a, area_b, office_a, office_b, point_a1, point_a2, point_b1,
+                partner)
+
+
+@pytest.fixture
+def users(tree: Tree) -> dict[str, User]:
+    """One user per role: the area manager, clerk and partner officer belong to area A."""
+    return {
+        Role.ADMIN: UserFactory(username="admin", role=Role.ADMIN, home_unit=tree.province),
+        Role.PROVINCE_MANAGER: UserFactory(username="tinh", role=Role.PROVINCE_MANAGER,
+                                           home_unit=tree.province),
+        Role.AREA_MANAGER: UserFactory(username="khuvuc", role=Role.AREA_MANAGER,
+                                       home_unit=tree.area_a),
+        Role.CLERK: UserFactory(username="diem", role=Role.CLERK, home_unit=tree.point_a1),
+        Role.PARTNER_OFFICER: UserFactory(username="doitac", role=Role.PARTNER_OFFICER,
+                                          partner=tree.partner),
+        Role.AUDITOR: UserFactory(username="kiemsoat", role=Role.AUDITOR,
+                                  home_unit=tree.area_b),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: pytest.FixtureRequest) -> None:
+    """Argon2 is the production hasher; tests that do not test it use a fast one."""
+    if not os.environ.get("BUUDIEN_TEST_REAL_HASHER"):
+        settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
