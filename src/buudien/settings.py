@@ -155,6 +155,7 @@ LANGUAGE_COOKIE_NAME = "buudien_lang"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -207,3 +208,6 @@ BUUDIEN_PAGE_SIZE = 50
 
 # Each app that has demo data adds its builder here, in dependency order.
 BUUDIEN_DEMO_STEPS = ["buudien.network.demo.build"]
+# Lockout is per user name: a province office sits behind one NAT address, and locking it
+# would lock out every clerk there after one person's mistakes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

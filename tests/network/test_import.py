@@ -13,7 +13,7 @@ from buudien.core.excel import run_import
 from buudien.core.models import Role, User
 from buudien.network.importers import COLUMNS, PointImport
 from buudien.network.models import PostUnit
-from tests.conftest import PASSWORD, Tree
+from tests.conftest import Tree
 
 HEADERS = ["Mã điểm", "Tên điểm", "Mã bưu cục quản lý", "Điện thoại", "Mô hình",
            "Ngày chuyển đổi đa dịch vụ", "Địa bàn", "Sóng di động", "Số máy tính"]
@@ -90,7 +90,7 @@ def test_area_manager_cannot_import_into_another_area(
 
 def test_export_can_be_imported_back_unchanged(tree: Tree, users: dict[str, User]) -> None:
     client = Client()
-    client.login(username=users[Role.PROVINCE_MANAGER].username, password=PASSWORD)
+    client.force_login(users[Role.PROVINCE_MANAGER])
     response = client.get("/network/export.xlsx?kind=commune_point")
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
@@ -106,7 +106,7 @@ def test_export_can_be_imported_back_unchanged(tree: Tree, users: dict[str, User
 
 def test_import_page_shows_the_row_report(tree: Tree, users: dict[str, User]) -> None:
     client = Client()
-    client.login(username=users[Role.PROVINCE_MANAGER].username, password=PASSWORD)
+    client.force_login(users[Role.PROVINCE_MANAGER])
     rows = [_row(1), _row(2)]
     rows[1][0] = None
     upload = io.BytesIO(_workbook(rows))
@@ -122,5 +122,5 @@ def test_read_only_roles_cannot_open_the_import(
     role: str, tree: Tree, users: dict[str, User]
 ) -> None:
     client = Client()
-    client.login(username=users[role].username, password=PASSWORD)
+    client.force_login(users[role])
     assert client.get("/network/import/").status_code == 403

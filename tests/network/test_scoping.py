@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from buudien.core.models import ApiToken, Role, User
-from tests.conftest import PASSWORD, Tree
+from tests.conftest import Tree
 
 # For each role: a unit it must see and a unit outside its scope.
 CASES = {
@@ -20,7 +20,7 @@ CASES = {
 
 def _browser(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

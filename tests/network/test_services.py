@@ -54,8 +54,8 @@ def test_area_manager_cannot_register_under_another_area(
         services.create_unit(actor=users[Role.AREA_MANAGER], code="X2", name="Điểm",
                              kind="commune_point", parent=tree.office_b)
     with pytest.raises(Forbidden):
-        services.create_unit(actor=users[Role.CLERK], code="X3", name="Điểm",
-                             kind="commune_point", parent=tree.office_a)
+        services.create_unit(actor=users[Role.AUDITOR], code="X3", name="Điểm",
+                             kind="commune_point", parent=tree.office_b)
 
 
 def test_multi_service_point_needs_its_conversion_date(tree: Tree, users: dict[str, User]) -> None:

@@ -1,6 +1,5 @@
 """Network API: list, detail, create and update of units and commune points."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

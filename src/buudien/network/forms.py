@@ -12,7 +12,7 @@ from buudien.network.models import Commune, CommunePointProfile, PostUnit
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitForm(forms.ModelForm[PostUnit]):
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
     parent = forms.ModelChoiceField(
         queryset=PostUnit.objects.none(), required=False, label=_("Đơn vị cấp trên")
     )
@@ -42,7 +42,7 @@ class UnitForm(forms.ModelForm[PostUnit]):
         """Uniqueness is checked by the service, with a message naming the code."""
 
 
-class ProfileForm(forms.ModelForm[CommunePointProfile]):
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CommunePointProfile
         exclude: ClassVar[list[str]] = ["unit"]
