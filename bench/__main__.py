@@ -10,9 +10,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    names = sys.argv[1:] or sorted(
-        p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_")
-    )
+    names = sys.argv[1:] or sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
     failed = 0
     for name in names:
         code = subprocess.call([sys.executable, "-m", f"bench.{name}"])  # noqa: S603

@@ -46,8 +46,14 @@ def median_time(fn: Callable[[], Any], *, repeat: int = 15, warmup: int = 2) -> 
 
 
 def write_result(
-    *, name: str, database: str, n: int, median_s: float, baseline: str,
-    baseline_median_s: float, extra: dict[str, Any] | None = None,
+    *,
+    name: str,
+    database: str,
+    n: int,
+    median_s: float,
+    baseline: str,
+    baseline_median_s: float,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     ratio = median_s / baseline_median_s if baseline_median_s else float("inf")
     result = {
@@ -64,7 +70,7 @@ def write_result(
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = "" if database == "sqlite" else f"-{database}"
     (RESULTS / f"{name}{suffix}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    print(  # noqa: T201
+    print(
         f"{name} [{database}] n={n}: median {median_s * 1000:.2f} ms; baseline {baseline} "
         f"{baseline_median_s * 1000:.2f} ms; ratio {ratio:.2f}"
     )

@@ -26,8 +26,9 @@ def build(n_points: int) -> None:
         profiles: list[CommunePointProfile] = []
         models = ["traditional", "multi_service"]
         for a in range(80):
-            area = PostUnit(code=f"A{a:03d}", name=f"Bưu điện khu vực {a}", kind="area",
-                            parent=nation)
+            area = PostUnit(
+                code=f"A{a:03d}", name=f"Bưu điện khu vực {a}", kind="area", parent=nation
+            )
             area.refresh_path()
             units.append(area)
             office = PostUnit(code=f"O{a:03d}", name=f"Bưu cục {a}", kind="office", parent=area)
@@ -35,18 +36,25 @@ def build(n_points: int) -> None:
             units.append(office)
             for p in range(n_points // 80):
                 i = a * (n_points // 80) + p
-                point = PostUnit(code=f"P{i:05d}", name=f"Điểm BĐ-VHX Bản Làng {i}",
-                                 kind="commune_point", parent=office,
-                                 address=f"Thôn {i % 17}, xã Thử {a}")
+                point = PostUnit(
+                    code=f"P{i:05d}",
+                    name=f"Điểm BĐ-VHX Bản Làng {i}",
+                    kind="commune_point",
+                    parent=office,
+                    address=f"Thôn {i % 17}, xã Thử {a}",
+                )
                 point.refresh_path()
                 point.search_text = build_search_text(point.code, point.name, point.address)
                 units.append(point)
-                profiles.append(CommunePointProfile(
-                    unit=point, operating_model=models[i % 2],
-                    converted_on=dt.date(2025, 1, 1) if i % 2 else None,
-                    internet_type="fiber" if i % 3 else "none",
-                    mobile_coverage="4g" if i % 7 else "2g",
-                ))
+                profiles.append(
+                    CommunePointProfile(
+                        unit=point,
+                        operating_model=models[i % 2],
+                        converted_on=dt.date(2025, 1, 1) if i % 2 else None,
+                        internet_type="fiber" if i % 3 else "none",
+                        mobile_coverage="4g" if i % 7 else "2g",
+                    )
+                )
         PostUnit.objects.bulk_create(units, batch_size=2000)
         CommunePointProfile.objects.bulk_create(profiles, batch_size=2000)
         User.objects.update_or_create(
@@ -86,10 +94,22 @@ def main() -> None:
     base = median_time(bare, repeat=30)
     page_s = median_time(page, repeat=30)
     api_s = median_time(api, repeat=30)
-    write_result(name="network_list_page", database=database, n=n, median_s=page_s,
-                 baseline="bare ORM query for the same 50 rows", baseline_median_s=base)
-    write_result(name="network_list_api", database=database, n=n, median_s=api_s,
-                 baseline="bare ORM query for the same 50 rows", baseline_median_s=base)
+    write_result(
+        name="network_list_page",
+        database=database,
+        n=n,
+        median_s=page_s,
+        baseline="bare ORM query for the same 50 rows",
+        baseline_median_s=base,
+    )
+    write_result(
+        name="network_list_api",
+        database=database,
+        n=n,
+        median_s=api_s,
+        baseline="bare ORM query for the same 50 rows",
+        baseline_median_s=base,
+    )
 
 
 if __name__ == "__main__":

@@ -30,22 +30,27 @@ class Tree:
 @pytest.fixture
 def tree(db: None) -> Tree:
     province = PostUnitFactory(code="BDT99", name="Bưu điện tỉnh Thử", kind="province")
-    area_a = PostUnitFactory(code="KVA", name="Bưu điện khu vực Hòa An", kind="area",
-                             parent=province)
-    area_b = PostUnitFactory(code="KVB", name="Bưu điện khu vực Bảo Lạc", kind="area",
-                             parent=province)
+    area_a = PostUnitFactory(
+        code="KVA", name="Bưu điện khu vực Hòa An", kind="area", parent=province
+    )
+    area_b = PostUnitFactory(
+        code="KVB", name="Bưu điện khu vực Bảo Lạc", kind="area", parent=province
+    )
     office_a = PostUnitFactory(code="BCA", name="Bưu cục Nước Hai", kind="office", parent=area_a)
     office_b = PostUnitFactory(code="BCB", name="Bưu cục Bảo Lạc", kind="office", parent=area_b)
-    point_a1 = PostUnitFactory(code="VHXA1", name="Điểm BĐ-VHX Đức Long", kind="commune_point",
-                               parent=office_a)
-    point_a2 = PostUnitFactory(code="VHXA2", name="Điểm BĐ-VHX Nguyễn Huệ",
-                               kind="commune_point", parent=office_a)
-    point_b1 = PostUnitFactory(code="VHXB1", name="Điểm BĐ-VHX Cốc Pàng", kind="commune_point",
-                               parent=office_b)
-    partner = PartnerFactory(code="UBNDA", name="UBND xã Đức Long",
-                             kind=Partner.Kind.COMMUNE_COMMITTEE, served_by=area_a)
-    return Tree(province, area_a, area_b, office_a, office_b, point_a1, point_a2, point_b1,
-                partner)
+    point_a1 = PostUnitFactory(
+        code="VHXA1", name="Điểm BĐ-VHX Đức Long", kind="commune_point", parent=office_a
+    )
+    point_a2 = PostUnitFactory(
+        code="VHXA2", name="Điểm BĐ-VHX Nguyễn Huệ", kind="commune_point", parent=office_a
+    )
+    point_b1 = PostUnitFactory(
+        code="VHXB1", name="Điểm BĐ-VHX Cốc Pàng", kind="commune_point", parent=office_b
+    )
+    partner = PartnerFactory(
+        code="UBNDA", name="UBND xã Đức Long", kind=Partner.Kind.COMMUNE_COMMITTEE, served_by=area_a
+    )
+    return Tree(province, area_a, area_b, office_a, office_b, point_a1, point_a2, point_b1, partner)
 
 
 @pytest.fixture
@@ -53,15 +58,17 @@ def users(tree: Tree) -> dict[str, User]:
     """One user per role: the area manager, clerk and partner officer belong to area A."""
     return {
         Role.ADMIN: UserFactory(username="admin", role=Role.ADMIN, home_unit=tree.province),
-        Role.PROVINCE_MANAGER: UserFactory(username="tinh", role=Role.PROVINCE_MANAGER,
-                                           home_unit=tree.province),
-        Role.AREA_MANAGER: UserFactory(username="khuvuc", role=Role.AREA_MANAGER,
-                                       home_unit=tree.area_a),
+        Role.PROVINCE_MANAGER: UserFactory(
+            username="tinh", role=Role.PROVINCE_MANAGER, home_unit=tree.province
+        ),
+        Role.AREA_MANAGER: UserFactory(
+            username="khuvuc", role=Role.AREA_MANAGER, home_unit=tree.area_a
+        ),
         Role.CLERK: UserFactory(username="diem", role=Role.CLERK, home_unit=tree.point_a1),
-        Role.PARTNER_OFFICER: UserFactory(username="doitac", role=Role.PARTNER_OFFICER,
-                                          partner=tree.partner),
-        Role.AUDITOR: UserFactory(username="kiemsoat", role=Role.AUDITOR,
-                                  home_unit=tree.area_b),
+        Role.PARTNER_OFFICER: UserFactory(
+            username="doitac", role=Role.PARTNER_OFFICER, partner=tree.partner
+        ),
+        Role.AUDITOR: UserFactory(username="kiemsoat", role=Role.AUDITOR, home_unit=tree.area_b),
     }
 
 

@@ -32,7 +32,8 @@ STATUS_BY_CODE = {
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = STATUS_BY_CODE.get(exc.code, 422)
     return api.create_response(
-        request, {"code": str(exc.code), "message": exc.message, "field": exc.field},
+        request,
+        {"code": str(exc.code), "message": exc.message, "field": exc.field},
         status=status,
     )
 

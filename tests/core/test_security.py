@@ -56,10 +56,17 @@ def test_post_without_csrf_token_is_refused(tree: Tree, users: dict[str, User]) 
 def test_production_without_secret_key_stops_with_a_clear_message() -> None:
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["BUUDIEN_ENV"] = "production"
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']="
-         "'buudien.settings';django.setup()"],
-        env=env, capture_output=True, text=True, check=False,
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']="
+            "'buudien.settings';django.setup()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

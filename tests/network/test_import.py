@@ -15,16 +15,32 @@ from buudien.network.importers import COLUMNS, PointImport
 from buudien.network.models import PostUnit
 from tests.conftest import Tree
 
-HEADERS = ["Mã điểm", "Tên điểm", "Mã bưu cục quản lý", "Điện thoại", "Mô hình",
-           "Ngày chuyển đổi đa dịch vụ", "Địa bàn", "Sóng di động", "Số máy tính"]
+HEADERS = [
+    "Mã điểm",
+    "Tên điểm",
+    "Mã bưu cục quản lý",
+    "Điện thoại",
+    "Mô hình",
+    "Ngày chuyển đổi đa dịch vụ",
+    "Địa bàn",
+    "Sóng di động",
+    "Số máy tính",
+]
 
 
 def _row(i: int) -> list[Any]:
     multi = i % 3 == 0
-    return [f"VHXN{i:03d}", f"Điểm BĐ-VHX Bản {i}", "BCA" if i % 2 else "BCB",
-            f"09{i:08d}"[:10].replace("09000", "09120"), "Đa dịch vụ" if multi else "Truyền thống",
-            "01/03/2025" if multi else None, "Biên giới" if i % 5 == 0 else "Bình thường",
-            "4G", i % 4]
+    return [
+        f"VHXN{i:03d}",
+        f"Điểm BĐ-VHX Bản {i}",
+        "BCA" if i % 2 else "BCB",
+        f"09{i:08d}"[:10].replace("09000", "09120"),
+        "Đa dịch vụ" if multi else "Truyền thống",
+        "01/03/2025" if multi else None,
+        "Biên giới" if i % 5 == 0 else "Bình thường",
+        "4G",
+        i % 4,
+    ]
 
 
 def _workbook(rows: list[list[Any]]) -> bytes:
@@ -43,9 +59,9 @@ def test_a_workbook_with_three_bad_rows_names_each_and_imports_nothing(
     tree: Tree, users: dict[str, User]
 ) -> None:
     rows = [_row(i) for i in range(1, 201)]
-    rows[9][2] = "BC-KHONG-CO"          # Excel row 12: unknown office
-    rows[49][3] = "12345"               # Excel row 52: not a mobile number
-    rows[149][4] = "Siêu thị"           # Excel row 152: unknown operating model
+    rows[9][2] = "BC-KHONG-CO"  # Excel row 12: unknown office
+    rows[49][3] = "12345"  # Excel row 52: not a mobile number
+    rows[149][4] = "Siêu thị"  # Excel row 152: unknown operating model
     before = PostUnit.objects.count()
     report = run_import(PointImport(), _workbook(rows), actor=users[Role.PROVINCE_MANAGER])
     assert not report.committed
@@ -78,11 +94,10 @@ def test_a_clean_workbook_imports_all_and_a_second_import_updates(
     assert PostUnit.objects.get(code="VHXN001").name == "Điểm BĐ-VHX Bản Một (đổi tên)"
 
 
-def test_area_manager_cannot_import_into_another_area(
-    tree: Tree, users: dict[str, User]
-) -> None:
-    report = run_import(PointImport(), _workbook([_row(1), _row(2)]),
-                        actor=users[Role.AREA_MANAGER])
+def test_area_manager_cannot_import_into_another_area(tree: Tree, users: dict[str, User]) -> None:
+    report = run_import(
+        PointImport(), _workbook([_row(1), _row(2)]), actor=users[Role.AREA_MANAGER]
+    )
     assert not report.committed
     assert [e.row for e in report.errors] == [4]
     assert "ngoài phạm vi" in report.errors[0].message
@@ -94,7 +109,8 @@ def test_export_can_be_imported_back_unchanged(tree: Tree, users: dict[str, User
     response = client.get("/network/export.xlsx?kind=commune_point")
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in next(ws.iter_rows(max_row=1))]
     assert header[: len(COLUMNS)] == [c.header for c in COLUMNS]

@@ -24,9 +24,7 @@ from buudien.core.errors import DomainError
 from buudien.core.ids import normalise_phone
 from buudien.core.text import fold
 
-Kind = Literal[
-    "text", "int", "money", "decimal", "date", "bool", "choice", "phone", "citizen_id"
-]
+Kind = Literal["text", "int", "money", "decimal", "date", "bool", "choice", "phone", "citizen_id"]
 Outcome = Literal["created", "updated", "unchanged"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -176,7 +174,7 @@ def _as_date(value: Any) -> dt.date:
     text = str(value).strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError("ngày không hợp lệ, hãy nhập dạng ngày/tháng/năm, ví dụ 01/03/2025.")
@@ -241,14 +239,19 @@ def read_rows(
     """Typed rows and every error, each naming its Excel row and column."""
     try:
         raw = _read_source(source)
-    except Exception:  # noqa: BLE001 - calamine raises several kinds for a non-workbook
+    except Exception:
         return [], [RowError(0, "", "Tệp không phải là bảng tính Excel hợp lệ (.xlsx).")]
     header_at, index = _header_index(spec, raw)
     errors: list[RowError] = []
     for column in spec.columns:
         if column.required and column.key not in index:
-            errors.append(RowError(header_at + 1 if header_at >= 0 else 1, column.header,
-                                   f"Thiếu cột bắt buộc «{column.header}»."))
+            errors.append(
+                RowError(
+                    header_at + 1 if header_at >= 0 else 1,
+                    column.header,
+                    f"Thiếu cột bắt buộc «{column.header}».",
+                )
+            )
     if errors or header_at < 0:
         if not errors:
             errors.append(RowError(1, "", "Không tìm thấy dòng tiêu đề cột."))
@@ -268,16 +271,21 @@ def read_rows(
             if _blank(value):
                 values[column.key] = None
                 if column.required:
-                    errors.append(RowError(number, column.header,
-                                           f"Dòng {number}, cột «{column.header}»: "
-                                           "không được để trống."))
+                    errors.append(
+                        RowError(
+                            number,
+                            column.header,
+                            f"Dòng {number}, cột «{column.header}»: không được để trống.",
+                        )
+                    )
                     row_ok = False
                 continue
             try:
                 values[column.key] = convert(column, value)
             except (ValueError, DomainError) as exc:
-                errors.append(RowError(number, column.header,
-                                       f"Dòng {number}, cột «{column.header}»: {exc}"))
+                errors.append(
+                    RowError(number, column.header, f"Dòng {number}, cột «{column.header}»: {exc}")
+                )
                 row_ok = False
         row = ParsedRow(number, values)
         if row_ok:
@@ -298,9 +306,7 @@ def _header_of(spec: ImportSpec, key: str | None) -> str:
     return ""
 
 
-def run_import(
-    spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True
-) -> ImportReport:
+def run_import(spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True) -> ImportReport:
     """Validate every row; write all of them in one transaction only if none is wrong."""
     rows, errors = read_rows(spec, source)
     report = ImportReport(total_rows=len(rows), errors=errors)
@@ -337,14 +343,19 @@ def run_import(
         pass
     if not report.errors:
         report.created, report.updated, report.unchanged = (
-            counts["created"], counts["updated"], counts["unchanged"]
+            counts["created"],
+            counts["updated"],
+            counts["unchanged"],
         )
         report.committed = commit
     return report
 
 
 def export_xlsx(
-    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+    *,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
     sheet: str = "Danh sách",
 ) -> bytes:
     """A workbook whose first row is the headers, so it can be imported back."""
@@ -386,9 +397,12 @@ def _column_letter(index: int) -> str:
 
 
 def error_report_xlsx(report: ImportReport) -> bytes:
-    return export_xlsx(title="Lỗi nhập", headers=["Dòng", "Cột", "Lỗi"],
-                       rows=([e.row, e.column, e.message] for e in report.errors),
-                       sheet="Lỗi")
+    return export_xlsx(
+        title="Lỗi nhập",
+        headers=["Dòng", "Cột", "Lỗi"],
+        rows=([e.row, e.column, e.message] for e in report.errors),
+        sheet="Lỗi",
+    )
 
 
 def template_xlsx(spec: ImportSpec) -> bytes:

@@ -111,8 +111,12 @@ class AuditEvent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("người thực hiện"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        User,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(max_length=200, blank=True)
     action = models.CharField(_("hành động"), max_length=64)

@@ -93,5 +93,6 @@ def is_role(user: Any, *roles: str) -> bool:
 def require_user(user: Any) -> User:
     if not getattr(user, "is_authenticated", False):
         raise Forbidden(_("Bạn cần đăng nhập."))
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise Forbidden(_("Bạn cần đăng nhập."))
     return user

@@ -25,14 +25,29 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(user)
     actions: list[tuple[str, str, str]] = []
     if user.role in {Role.ADMIN, Role.PROVINCE_MANAGER, Role.AREA_MANAGER, Role.AUDITOR}:
-        actions.append(("network:overview", _("Tổng quan mạng lưới"),
-                        _("Số điểm đa dịch vụ, điểm thiếu internet hay sóng di động theo khu vực.")))
-    actions.append(("network:list", _("Danh sách đơn vị"),
-                    _("Tìm, lọc, sắp xếp và xuất Excel các điểm và bưu cục trong phạm vi.")))
+        actions.append(
+            (
+                "network:overview",
+                _("Tổng quan mạng lưới"),
+                _("Số điểm đa dịch vụ, điểm thiếu internet hay sóng di động theo khu vực."),
+            )
+        )
+    actions.append(
+        (
+            "network:list",
+            _("Danh sách đơn vị"),
+            _("Tìm, lọc, sắp xếp và xuất Excel các điểm và bưu cục trong phạm vi."),
+        )
+    )
     if not scope.read_only:
         actions.append(("network:create", _("Thêm đơn vị"), _("Đăng ký bưu cục hoặc điểm mới.")))
-        actions.append(("network:import", _("Nhập danh sách điểm từ Excel"),
-                        _("Nhận danh sách điểm BĐ-VHX của tỉnh, có báo cáo lỗi từng dòng.")))
+        actions.append(
+            (
+                "network:import",
+                _("Nhập danh sách điểm từ Excel"),
+                _("Nhận danh sách điểm BĐ-VHX của tỉnh, có báo cáo lỗi từng dòng."),
+            )
+        )
     return render(request, "core/home.html", {"actions": actions, "scope": scope})
 
 

@@ -27,8 +27,7 @@ def load_admin_units() -> LoadResult:
     existing_p = {p.code: p for p in Province.objects.all()}
     for vp in VNProvince.iter_all():
         code = int(vp.code)
-        values = {"name": vp.name, "codename": vp.codename,
-                  "division_type": vp.division_type.value}
+        values = {"name": vp.name, "codename": vp.codename, "division_type": vp.division_type.value}
         current = existing_p.get(code)
         if current is None:
             Province.objects.create(code=code, **values)
@@ -41,7 +40,7 @@ def load_admin_units() -> LoadResult:
     changed: list[Commune] = []
     for vw in VNWard.iter_all():
         code = int(vw.code)
-        values = {
+        values: dict[str, object] = {
             "name": vw.name,
             "codename": vw.codename,
             "division_type": vw.division_type.value,
@@ -57,12 +56,15 @@ def load_admin_units() -> LoadResult:
             changed.append(current_c)
     Commune.objects.bulk_create(new, batch_size=1000)
     Commune.objects.bulk_update(
-        changed, ["name", "codename", "division_type", "province_id", "search_text"],
+        changed,
+        ["name", "codename", "division_type", "province_id", "search_text"],
         batch_size=1000,
     )
     created += len(new)
     updated += len(changed)
     return LoadResult(
-        provinces=Province.objects.count(), communes=Commune.objects.count(),
-        created=created, updated=updated,
+        provinces=Province.objects.count(),
+        communes=Commune.objects.count(),
+        created=created,
+        updated=updated,
     )

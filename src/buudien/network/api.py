@@ -1,6 +1,5 @@
 """Network API: list, detail, create and update of units and commune points."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -135,9 +134,17 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, PostUnit]:
     actor = require_user(request.user)
     parent = selectors.unit_by_code(actor, payload.parent_code) if payload.parent_code else None
     unit = services.create_unit(
-        actor=actor, code=payload.code, name=payload.name, kind=payload.kind, parent=parent,
-        commune_id=payload.commune_code, address=payload.address, latitude=payload.latitude,
-        longitude=payload.longitude, phone=payload.phone, opened_on=payload.opened_on,
+        actor=actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent=parent,
+        commune_id=payload.commune_code,
+        address=payload.address,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        phone=payload.phone,
+        opened_on=payload.opened_on,
         profile=payload.profile.dict() if payload.profile else None,
     )
     return 201, selectors.unit_by_code(actor, unit.code)
@@ -152,7 +159,5 @@ def update_unit(request: HttpRequest, code: str, payload: UnitPatch) -> PostUnit
     profile = data.pop("profile", None)
     if "commune_code" in data:
         data["commune_id"] = data.pop("commune_code")
-    services.update_unit(
-        actor=actor, unit=unit, expected_version=version, profile=profile, **data
-    )
+    services.update_unit(actor=actor, unit=unit, expected_version=version, profile=profile, **data)
     return selectors.unit_by_code(actor, code)

@@ -18,8 +18,16 @@ PROVINCE_UNIT = "BDT04"
 DEMO_PASSWORD = "buudien-demo"  # noqa: S105 - printed for the demo, never used in production
 # Area posts keep the old district names (plain unit names, not administrative units).
 AREAS = [
-    "Thành phố Cao Bằng", "Hòa An", "Hà Quảng", "Trùng Khánh", "Quảng Hòa",
-    "Bảo Lạc", "Bảo Lâm", "Nguyên Bình", "Thạch An", "Hạ Lang",
+    "Thành phố Cao Bằng",
+    "Hòa An",
+    "Hà Quảng",
+    "Trùng Khánh",
+    "Quảng Hòa",
+    "Bảo Lạc",
+    "Bảo Lâm",
+    "Nguyên Bình",
+    "Thạch An",
+    "Hạ Lang",
 ]
 BORDER_AREAS = {"Hà Quảng", "Trùng Khánh", "Quảng Hòa", "Bảo Lạc", "Hạ Lang", "Thạch An"}
 POINTS = 150
@@ -51,9 +59,16 @@ def build() -> list[tuple[str, str, str]]:
     rng = random.Random(4)
     communes = list(Commune.objects.filter(province_id=PROVINCE_CODE).order_by("code"))
     centre = communes[0]
-    province = _unit(PROVINCE_UNIT, "Bưu điện tỉnh Cao Bằng", "province", None,
-                     commune=centre, address="Số 10 Kim Đồng, phường Thục Phán",
-                     phone="0263852222", opened_on=dt.date(1990, 1, 1))
+    province = _unit(
+        PROVINCE_UNIT,
+        "Bưu điện tỉnh Cao Bằng",
+        "province",
+        None,
+        commune=centre,
+        address="Số 10 Kim Đồng, phường Thục Phán",
+        phone="0263852222",
+        opened_on=dt.date(1990, 1, 1),
+    )
     per_area = -(-len(communes) // len(AREAS))
     n_point = 0
     points_per_commune = [POINTS // len(communes)] * len(communes)
@@ -61,21 +76,36 @@ def build() -> list[tuple[str, str, str]]:
         points_per_commune[(i * 7) % len(communes)] += 1
     first_points: dict[str, str] = {}
     for a, area_name in enumerate(AREAS):
-        area_communes = communes[a * per_area:(a + 1) * per_area]
+        area_communes = communes[a * per_area : (a + 1) * per_area]
         if not area_communes:
             continue
         area_code = f"KV04{a + 1:02d}"
-        area = _unit(area_code, f"Bưu điện khu vực {area_name}", "area", province,
-                     commune=area_communes[0], opened_on=dt.date(1995, 1, 1))
+        area = _unit(
+            area_code,
+            f"Bưu điện khu vực {area_name}",
+            "area",
+            province,
+            commune=area_communes[0],
+            opened_on=dt.date(1995, 1, 1),
+        )
         offices = []
         for o in range(2 if len(area_communes) > 3 else 1):
             oc = area_communes[o * (len(area_communes) // 2)]
-            offices.append(_unit(f"BC04{a + 1:02d}{o + 1}", f"Bưu cục {oc.name.split(' ', 1)[1]}",
-                                 "office", area, commune=oc, opened_on=dt.date(2000, 1, 1)))
+            offices.append(
+                _unit(
+                    f"BC04{a + 1:02d}{o + 1}",
+                    f"Bưu cục {oc.name.split(' ', 1)[1]}",
+                    "office",
+                    area,
+                    commune=oc,
+                    opened_on=dt.date(2000, 1, 1),
+                )
+            )
         for c_index, commune in enumerate(area_communes):
             global_index = communes.index(commune)
-            office = offices[0] if c_index < len(area_communes) // 2 or len(offices) == 1 \
-                else offices[1]
+            office = (
+                offices[0] if c_index < len(area_communes) // 2 or len(offices) == 1 else offices[1]
+            )
             short = commune.name.split(" ", 1)[1] if " " in commune.name else commune.name
             for k in range(points_per_commune[global_index]):
                 n_point += 1
@@ -87,41 +117,53 @@ def build() -> list[tuple[str, str, str]]:
                 if roll < 0.03:
                     status = "suspended"
                 unit = _unit(
-                    code, name, "commune_point", office, commune=commune,
+                    code,
+                    name,
+                    "commune_point",
+                    office,
+                    commune=commune,
                     address=f"Thôn {rng.choice(['Nà', 'Bản', 'Khau', 'Pác', 'Lũng'])} "
-                            f"{rng.choice(['Mới', 'Giữa', 'Trên', 'Dưới', 'Cũ'])}, {commune.name}",
+                    f"{rng.choice(['Mới', 'Giữa', 'Trên', 'Dưới', 'Cũ'])}, {commune.name}",
                     latitude=Decimal(f"{22.3 + rng.random() * 0.9:.6f}"),
                     longitude=Decimal(f"{105.5 + rng.random() * 1.3:.6f}"),
                     phone=f"09{rng.randint(10000000, 99999999)}",
-                    status=status, closed_on=closed_on,
+                    status=status,
+                    closed_on=closed_on,
                     suspended_on=dt.date(2025, 11, 1) if status == "suspended" else None,
                     opened_on=dt.date(1998 + rng.randint(0, 10), rng.randint(1, 12), 1),
                 )
                 first_points.setdefault(area_code, code)
                 _profile(unit, rng, border=area_name in BORDER_AREAS, urban=a == 0)
     partners = _partners(province)
-    logins = _users(first_points, partners)
-    return logins
+    return _users(first_points, partners)
 
 
 def _profile(unit: PostUnit, rng: random.Random, *, border: bool, urban: bool) -> None:
     multi = rng.random() < (0.8 if urban else 0.45)
     area_class = (
-        "ordinary" if urban else
-        rng.choices(["border", "especially_difficult", "difficult", "ordinary"],
-                    [0.5 if border else 0, 0.3, 0.15, 0.15])[0]
+        "ordinary"
+        if urban
+        else rng.choices(
+            ["border", "especially_difficult", "difficult", "ordinary"],
+            [0.5 if border else 0, 0.3, 0.15, 0.15],
+        )[0]
     )
     remote = area_class in {"border", "especially_difficult"}
-    internet = rng.choices(["fiber", "adsl", "wireless", "satellite", "none"],
-                           [0.35, 0.1, 0.2, 0.03, 0.32 if remote else 0.1])[0]
-    coverage = rng.choices(["none", "2g", "3g", "4g", "5g"],
-                           [0.08 if remote else 0.01, 0.12 if remote else 0.02, 0.2, 0.55, 0.05])[0]
+    internet = rng.choices(
+        ["fiber", "adsl", "wireless", "satellite", "none"],
+        [0.35, 0.1, 0.2, 0.03, 0.32 if remote else 0.1],
+    )[0]
+    coverage = rng.choices(
+        ["none", "2g", "3g", "4g", "5g"],
+        [0.08 if remote else 0.01, 0.12 if remote else 0.02, 0.2, 0.55, 0.05],
+    )[0]
     CommunePointProfile.objects.update_or_create(
         unit=unit,
         defaults={
             "operating_model": "multi_service" if multi else "traditional",
             "converted_on": dt.date(rng.choice([2023, 2024, 2025]), rng.randint(1, 12), 1)
-            if multi else None,
+            if multi
+            else None,
             "area_class": area_class,
             "internet_type": internet,
             "mobile_coverage": coverage,
@@ -133,7 +175,9 @@ def _profile(unit: PostUnit, rng: random.Random, *, border: bool, urban: bool) -
             "newspapers_received": rng.randint(2, 9),
             "opening_hours": "7:30–11:30, 13:30–17:00",
             "clerk_name": rng.choice(["Nông", "Hoàng", "Lục", "Bế", "Đàm", "Lương", "Ma", "Triệu"])
-            + " " + rng.choice(["Thị", "Văn"]) + " "
+            + " "
+            + rng.choice(["Thị", "Văn"])
+            + " "
             + rng.choice(["Hoa", "Lan", "Thắm", "Tùng", "Hải", "Nga", "Thủy", "Sơn", "Dung"]),
             "clerk_phone": f"08{rng.randint(10000000, 99999999)}",
             "clerk_since": dt.date(2010 + rng.randint(0, 14), rng.randint(1, 12), 1),
@@ -155,18 +199,26 @@ def _partners(province: PostUnit) -> dict[str, Partner]:
     for code, name, kind, public in specs:
         partner, _ = Partner.objects.update_or_create(
             code=code,
-            defaults={"name": name, "kind": kind, "is_public_agency": public,
-                      "served_by": province, "search_text": build_search_text(code, name)},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "is_public_agency": public,
+                "served_by": province,
+                "search_text": build_search_text(code, name),
+            },
         )
         out[code] = partner
     return out
 
 
-def _users(first_points: dict[str, str], partners: dict[str, Partner]) -> list[tuple[str, str, str]]:
+def _users(
+    first_points: dict[str, str], partners: dict[str, Partner]
+) -> list[tuple[str, str, str]]:
     logins = []
-    for username, role, full_name, unit_code, partner_code in DEMO_USERS:
-        if unit_code and unit_code.startswith("FIRST_POINT_OF:"):
-            unit_code = first_points[unit_code.split(":", 1)[1]]
+    for username, role, full_name, unit_ref, partner_code in DEMO_USERS:
+        unit_code = unit_ref
+        if unit_ref and unit_ref.startswith("FIRST_POINT_OF:"):
+            unit_code = first_points[unit_ref.split(":", 1)[1]]
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role = role
         user.full_name = full_name
@@ -175,6 +227,8 @@ def _users(first_points: dict[str, str], partners: dict[str, Partner]) -> list[t
         user.is_staff = user.is_superuser = role == Role.ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()
-        where = user.home_unit.name if user.home_unit else (user.partner.name if user.partner else "")
+        where = (
+            user.home_unit.name if user.home_unit else (user.partner.name if user.partner else "")
+        )
         logins.append((username, str(Role(role).label), where))
     return logins

@@ -24,8 +24,16 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PostUnit
         fields: ClassVar[list[str]] = [
-            "code", "name", "kind", "parent", "commune", "address",
-            "latitude", "longitude", "phone", "opened_on",
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "commune",
+            "address",
+            "latitude",
+            "longitude",
+            "phone",
+            "opened_on",
         ]
         widgets: ClassVar[dict[str, Any]] = {"opened_on": DATE}
 
@@ -47,7 +55,8 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         model = CommunePointProfile
         exclude: ClassVar[list[str]] = ["unit"]
         widgets: ClassVar[dict[str, Any]] = {
-            "converted_on": DATE, "clerk_since": DATE,
+            "converted_on": DATE,
+            "clerk_since": DATE,
         }
 
 

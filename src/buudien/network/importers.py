@@ -30,8 +30,13 @@ def _choices(enum: Any) -> dict[str, str]:
 COLUMNS: list[Column] = [
     Column("code", "Mã điểm", required=True, max_length=20, aliases=("Mã đơn vị",)),
     Column("name", "Tên điểm", required=True, max_length=200, aliases=("Tên đơn vị",)),
-    Column("parent_code", "Mã bưu cục quản lý", required=True, max_length=20,
-           aliases=("Mã bưu cục", "Đơn vị cấp trên")),
+    Column(
+        "parent_code",
+        "Mã bưu cục quản lý",
+        required=True,
+        max_length=20,
+        aliases=("Mã bưu cục", "Đơn vị cấp trên"),
+    ),
     Column("commune_code", "Mã xã, phường", kind="int", aliases=("Mã xã",)),
     Column("address", "Địa chỉ", max_length=255),
     Column("latitude", "Vĩ độ", kind="decimal"),
@@ -40,8 +45,7 @@ COLUMNS: list[Column] = [
     Column("status", "Trạng thái", kind="choice", choices=_choices(PostUnit.Status)),
     Column("opened_on", "Ngày mở", kind="date"),
     Column("operating_model", "Mô hình", kind="choice", choices=_choices(P.OperatingModel)),
-    Column("converted_on", "Ngày chuyển đổi đa dịch vụ", kind="date",
-           aliases=("Ngày chuyển đổi",)),
+    Column("converted_on", "Ngày chuyển đổi đa dịch vụ", kind="date", aliases=("Ngày chuyển đổi",)),
     Column("area_class", "Địa bàn", kind="choice", choices=_choices(P.AreaClass)),
     Column("internet_type", "Internet cố định", kind="choice", choices=_choices(P.InternetType)),
     Column("mobile_coverage", "Sóng di động", kind="choice", choices=_choices(P.Coverage)),
@@ -125,7 +129,9 @@ class PointImport(ImportSpec):
         self, values: dict[str, Any], actor: Any
     ) -> Literal["created", "updated", "unchanged"]:
         code = str(values["code"]).strip().upper()
-        unit_fields = {k: values.get(k) for k in UNIT_KEYS if values.get(k) is not None}
+        unit_fields: dict[str, Any] = {
+            k: values.get(k) for k in UNIT_KEYS if values.get(k) is not None
+        }
         unit_fields["name"] = str(values["name"]).strip()
         if values.get("commune_code"):
             unit_fields["commune_id"] = values["commune_code"]
@@ -133,10 +139,15 @@ class PointImport(ImportSpec):
         status = values.get("status") or PostUnit.Status.ACTIVE
         current = self.existing.get(code)
         if current is None:
+            name = unit_fields.pop("name")
             unit = services.create_unit(
-                actor=actor, code=code, kind=PostUnit.Kind.COMMUNE_POINT,
+                actor=actor,
+                code=code,
+                name=name,
+                kind=PostUnit.Kind.COMMUNE_POINT,
                 parent=self.offices[str(values["parent_code"]).strip().upper()],
-                profile=profile, **unit_fields,
+                profile=profile,
+                **unit_fields,
             )
             outcome: Literal["created", "updated", "unchanged"] = "created"
         else:
@@ -145,8 +156,13 @@ class PointImport(ImportSpec):
             unit = services.update_unit(actor=actor, unit=current, profile=profile, **unit_fields)
             outcome = "updated"
         if unit.status != status:
-            services.change_status(actor=actor, unit=unit, status=status,
-                                   on=timezone.localdate(), note=_("Nhập từ Excel"))
+            services.change_status(
+                actor=actor,
+                unit=unit,
+                status=status,
+                on=timezone.localdate(),
+                note=_("Nhập từ Excel"),
+            )
         return outcome
 
 
@@ -162,11 +178,16 @@ def _same(unit: PostUnit, fields: dict[str, Any], profile: dict[str, Any]) -> bo
 def export_rows(qs: QuerySet[PostUnit]) -> tuple[list[str], Iterable[Sequence[Any]]]:
     """Headers and rows of a unit list, in the import layout so the file can be re-imported."""
     headers = [c.header for c in COLUMNS] + ["Cấp", "Khu vực", "Xã, phường"]
-    labels = {key: dict(enum.choices) for key, enum in (
-        ("status", PostUnit.Status), ("operating_model", P.OperatingModel),
-        ("area_class", P.AreaClass), ("internet_type", P.InternetType),
-        ("mobile_coverage", P.Coverage),
-    )}
+    labels = {
+        key: dict(enum.choices)
+        for key, enum in (
+            ("status", PostUnit.Status),
+            ("operating_model", P.OperatingModel),
+            ("area_class", P.AreaClass),
+            ("internet_type", P.InternetType),
+            ("mobile_coverage", P.Coverage),
+        )
+    }
 
     def cell(key: str, value: Any) -> Any:
         if key in labels and value:
@@ -181,17 +202,29 @@ def export_rows(qs: QuerySet[PostUnit]) -> tuple[list[str], Iterable[Sequence[An
         for unit in qs.iterator(chunk_size=2000):
             prof = getattr(unit, "profile", None) if unit.is_point else None
             base = {
-                "code": unit.code, "name": unit.name,
+                "code": unit.code,
+                "name": unit.name,
                 "parent_code": unit.parent.code if unit.parent else "",
-                "commune_code": unit.commune_id, "address": unit.address,
-                "latitude": unit.latitude, "longitude": unit.longitude, "phone": unit.phone,
-                "status": unit.status, "opened_on": unit.opened_on,
+                "commune_code": unit.commune_id,
+                "address": unit.address,
+                "latitude": unit.latitude,
+                "longitude": unit.longitude,
+                "phone": unit.phone,
+                "status": unit.status,
+                "opened_on": unit.opened_on,
             }
-            out = [cell(c.key, base[c.key]) if c.key in base else
-                   (cell(c.key, getattr(prof, c.key)) if prof else None) for c in COLUMNS]
+            out = [
+                cell(c.key, base[c.key])
+                if c.key in base
+                else (cell(c.key, getattr(prof, c.key)) if prof else None)
+                for c in COLUMNS
+            ]
             area = unit.parent.parent if unit.parent and unit.kind == "commune_point" else None
-            out += [str(unit.get_kind_display()), area.name if area else "",
-                    unit.commune.name if unit.commune else ""]
+            out += [
+                str(unit.get_kind_display()),
+                area.name if area else "",
+                unit.commune.name if unit.commune else "",
+            ]
             yield out
 
     return headers, rows()

@@ -138,7 +138,9 @@ class PostUnit(BaseModel):
         related_name="post_units",
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     longitude = models.DecimalField(
         _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
     )
@@ -237,14 +239,19 @@ class CommunePointProfile(models.Model):
         _("địa bàn"), max_length=24, choices=AreaClass.choices, default=AreaClass.ORDINARY
     )
     internet_type = models.CharField(
-        _("internet cố định"), max_length=16, choices=InternetType.choices, default=InternetType.NONE
+        _("internet cố định"),
+        max_length=16,
+        choices=InternetType.choices,
+        default=InternetType.NONE,
     )
     mobile_coverage = models.CharField(
         _("sóng di động"), max_length=8, choices=Coverage.choices, default=Coverage.G4
     )
     has_wifi = models.BooleanField(_("có wifi"), default=False)
     computers = models.PositiveSmallIntegerField(_("số máy tính"), default=0)
-    has_public_service_terminal = models.BooleanField(_("có máy tra cứu dịch vụ công"), default=False)
+    has_public_service_terminal = models.BooleanField(
+        _("có máy tra cứu dịch vụ công"), default=False
+    )
     has_reading_room = models.BooleanField(_("có phòng đọc"), default=True)
     books = models.PositiveIntegerField(_("số đầu sách"), default=0)
     newspapers_received = models.PositiveSmallIntegerField(_("số loại báo nhận"), default=0)

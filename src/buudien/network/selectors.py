@@ -50,9 +50,14 @@ class UnitFilter:
             return str(value or "").strip()
 
         return cls(
-            kind=get("kind"), area=get("area").upper(), model=get("model"),
-            area_class=get("area_class"), connectivity=get("connectivity"),
-            status=get("status"), q=get("q"), sort=get("sort") or "code",
+            kind=get("kind"),
+            area=get("area").upper(),
+            model=get("model"),
+            area_class=get("area_class"),
+            connectivity=get("connectivity"),
+            status=get("status"),
+            q=get("q"),
+            sort=get("sort") or "code",
         )
 
 
@@ -81,8 +86,7 @@ def units(user: Any, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
 
 
 def area_by_code(user: Any, code: str) -> PostUnit:
-    unit = unit_by_code(user, code)
-    return unit
+    return unit_by_code(user, code)
 
 
 def unit_by_code(user: Any, code: str) -> PostUnit:
@@ -98,8 +102,10 @@ def unit_by_code(user: Any, code: str) -> PostUnit:
     return unit
 
 
-def areas(user: Any) -> QuerySet[PostUnit]:
-    return scoped(PostUnit.objects.filter(kind=PostUnit.Kind.AREA), user).order_by("name")
+def areas(user: Any) -> list[tuple[str, str]]:
+    """(code, name) of the areas in scope, for pick lists."""
+    qs = scoped(PostUnit.objects.filter(kind=PostUnit.Kind.AREA), user).order_by("name")
+    return list(qs.values_list("code", "name"))
 
 
 def parents_for(user: Any, kind: str) -> QuerySet[PostUnit]:
@@ -158,9 +164,13 @@ def overview(user: Any) -> list[OverviewRow]:
     rows = [
         OverviewRow(
             area=area_map.get(g["parent__parent_id"]),
-            points=g["points"], multi_service=g["multi_service"],
-            no_internet=g["no_internet"], no_mobile_data=g["no_mobile_data"],
-            offline=g["offline"], with_terminal=g["with_terminal"], suspended=g["suspended"],
+            points=g["points"],
+            multi_service=g["multi_service"],
+            no_internet=g["no_internet"],
+            no_mobile_data=g["no_mobile_data"],
+            offline=g["offline"],
+            with_terminal=g["with_terminal"],
+            suspended=g["suspended"],
         )
         for g in grouped
     ]
@@ -191,9 +201,10 @@ def partners(user: Any) -> QuerySet[Partner]:
     if not scope.path:
         return qs.none()
     # A unit sees the partners served by its own subtree or by the units above it.
-    above = [p for p in _ancestor_paths(scope.path)]
+    above = list(_ancestor_paths(scope.path))
     return qs.filter(
-        Q(served_by__path__startswith=scope.path) | Q(served_by__path__in=above)
+        Q(served_by__path__startswith=scope.path)
+        | Q(served_by__path__in=above)
         | Q(served_by__isnull=True)
     )
 

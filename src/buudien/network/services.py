@@ -16,7 +16,13 @@ from buudien.core.scoping import ensure_can_manage
 from buudien.network.models import CommunePointProfile, PostUnit
 
 UNIT_FIELDS = (
-    "name", "commune_id", "address", "latitude", "longitude", "phone", "opened_on",
+    "name",
+    "commune_id",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "opened_on",
 )
 PROFILE_FIELDS = tuple(
     f.name for f in CommunePointProfile._meta.concrete_fields if f.name != "unit"
@@ -39,13 +45,15 @@ def _check_parent(kind: str, parent: PostUnit | None) -> None:
     if expected is None and parent is not None:
         raise DomainError(
             _("Bưu điện tỉnh là gốc của cây, không có đơn vị cấp trên."),
-            code=ErrorCode.UNIT_PARENT_INVALID, field="parent",
+            code=ErrorCode.UNIT_PARENT_INVALID,
+            field="parent",
         )
     if expected is not None and (parent is None or parent.kind != expected):
         raise DomainError(
             _("%(kind)s phải trực thuộc một %(parent)s.")
             % {"kind": PostUnit.Kind(kind).label, "parent": PostUnit.Kind(expected).label},
-            code=ErrorCode.UNIT_PARENT_INVALID, field="parent",
+            code=ErrorCode.UNIT_PARENT_INVALID,
+            field="parent",
         )
 
 
@@ -61,9 +69,7 @@ def _apply_profile(unit: PostUnit, profile: dict[str, Any] | None) -> CommunePoi
     obj.clerk_phone = _clean_phone(obj.clerk_phone, "clerk_phone")
     if obj.operating_model == CommunePointProfile.OperatingModel.MULTI_SERVICE:
         if obj.converted_on is None:
-            raise DomainError(
-                _("Điểm đa dịch vụ cần có ngày chuyển đổi."), field="converted_on"
-            )
+            raise DomainError(_("Điểm đa dịch vụ cần có ngày chuyển đổi."), field="converted_on")
     else:
         obj.converted_on = None
     obj.save()
@@ -92,7 +98,8 @@ def create_unit(
     if PostUnit.objects.filter(code=code).exists():
         raise DomainError(
             _("Mã đơn vị %(code)s đã được dùng.") % {"code": code},
-            code=ErrorCode.UNIT_CODE_TAKEN, field="code",
+            code=ErrorCode.UNIT_CODE_TAKEN,
+            field="code",
         )
     unit = PostUnit(code=code, name=name.strip(), kind=kind, parent=parent)
     for key, value in fields.items():
@@ -103,8 +110,14 @@ def create_unit(
     unit.save()
     prof = _apply_profile(unit, profile)
     after = audit.snapshot(unit) | ({"profile": audit.snapshot(prof)} if prof else {})
-    audit.record(actor=actor, action="network.unit_created", instance=unit,
-                 before=None, after=after, unit_path=unit.path)
+    audit.record(
+        actor=actor,
+        action="network.unit_created",
+        instance=unit,
+        before=None,
+        after=after,
+        unit_path=unit.path,
+    )
     return unit
 
 
@@ -140,8 +153,14 @@ def update_unit(
     locked.save()
     prof = _apply_profile(locked, profile) if profile is not None else old_profile
     after = audit.snapshot(locked) | ({"profile": audit.snapshot(prof)} if prof else {})
-    audit.record(actor=actor, action="network.unit_updated", instance=locked,
-                 before=before, after=after, unit_path=locked.path)
+    audit.record(
+        actor=actor,
+        action="network.unit_updated",
+        instance=locked,
+        before=before,
+        after=after,
+        unit_path=locked.path,
+    )
     return locked
 
 
@@ -157,12 +176,14 @@ def change_status(
     if locked.status == PostUnit.Status.CLOSED:
         raise DomainError(
             _("Đơn vị đã đóng cửa, không thể đổi trạng thái."),
-            code=ErrorCode.UNIT_STATUS_INVALID, field="status",
+            code=ErrorCode.UNIT_STATUS_INVALID,
+            field="status",
         )
     if status == PostUnit.Status.CLOSED and locked.children.exclude(status="closed").exists():
         raise DomainError(
             _("Còn đơn vị trực thuộc đang hoạt động; hãy đóng hoặc chuyển chúng trước."),
-            code=ErrorCode.UNIT_STATUS_INVALID, field="status",
+            code=ErrorCode.UNIT_STATUS_INVALID,
+            field="status",
         )
     before = audit.snapshot(locked)
     locked.status = status
@@ -174,6 +195,13 @@ def change_status(
         locked.suspended_on = None
     locked.version += 1
     locked.save()
-    audit.record(actor=actor, action="network.unit_status_changed", instance=locked,
-                 before=before, after=audit.snapshot(locked), unit_path=locked.path, note=note)
+    audit.record(
+        actor=actor,
+        action="network.unit_status_changed",
+        instance=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        unit_path=locked.path,
+        note=note,
+    )
     return locked

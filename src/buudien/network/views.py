@@ -11,11 +11,18 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buudien.core import audit
 from buudien.core.errors import DomainError
-from buudien.core.excel import error_report_xlsx, export_xlsx, run_import, template_xlsx, xlsx_response
+from buudien.core.excel import (
+    error_report_xlsx,
+    export_xlsx,
+    run_import,
+    template_xlsx,
+    xlsx_response,
+)
 from buudien.core.scoping import can_manage, ensure_can_manage, require_user, scope_of
 from buudien.network import selectors, services
 from buudien.network.forms import ImportForm, ProfileForm, UnitForm
@@ -51,10 +58,48 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     ctx = _filter_context(request, flt) | {
         "page": page,
+        "rows": _rows(page.object_list),
+        "no_internet_label": _("không internet"),
+        "detail_base": reverse("network:list"),
         "can_create": not scope_of(request.user).read_only,
     }
     template = "network/_table.html" if request.headers.get("HX-Request") else "network/list.html"
     return render(request, template, ctx)
+
+
+def _rows(units: Any) -> list[dict[str, str]]:
+    """Plain strings for the table: the page renders fast even on a busy server."""
+    kinds = dict(PostUnit.Kind.choices)
+    statuses = dict(PostUnit.Status.choices)
+    models = dict(CommunePointProfile.OperatingModel.choices)
+    classes = dict(CommunePointProfile.AreaClass.choices)
+    internet = dict(CommunePointProfile.InternetType.choices)
+    coverage = dict(CommunePointProfile.Coverage.choices)
+    out = []
+    for u in units:
+        prof = getattr(u, "profile", None) if u.kind == PostUnit.Kind.COMMUNE_POINT else None
+        area = ""
+        if u.kind == PostUnit.Kind.COMMUNE_POINT and u.parent and u.parent.parent:
+            area = u.parent.parent.name
+        elif u.kind == PostUnit.Kind.OFFICE and u.parent:
+            area = u.parent.name
+        out.append(
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": str(kinds[u.kind]),
+                "area": area,
+                "commune": u.commune.name if u.commune else "",
+                "model": str(models[prof.operating_model]) if prof else "",
+                "area_class": str(classes[prof.area_class]) if prof else "",
+                "offline": bool(prof and prof.internet_type == "none"),
+                "internet": str(internet[prof.internet_type]) if prof else "",
+                "coverage": str(coverage[prof.mobile_coverage]) if prof else "",
+                "status": u.status,
+                "status_label": str(statuses[u.status]),
+            }
+        )
+    return out
 
 
 @login_required
@@ -70,7 +115,8 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.overview(request.user)
     return render(
-        request, "network/overview.html",
+        request,
+        "network/overview.html",
         {"rows": rows, "total": selectors.overview_total(rows)},
     )
 
@@ -80,7 +126,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_by_code(request.user, code)
     profile = getattr(unit, "profile", None) if unit.is_point else None
     return render(
-        request, "network/detail.html",
+        request,
+        "network/detail.html",
         {
             "unit": unit,
             "profile": profile,
@@ -106,7 +153,7 @@ def _apply_errors(form: Any, exc: DomainError) -> None:
 
 
 def _profile_data(form: ProfileForm) -> dict[str, Any]:
-    return {k: v for k, v in form.cleaned_data.items()}
+    return dict(form.cleaned_data.items())
 
 
 @login_required
@@ -118,8 +165,13 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or PostUnit.Kind.COMMUNE_POINT
     parents = selectors.parents_for(actor, kind)
     communes = selectors.communes_near(actor)
-    form = UnitForm(request.POST or None, parents=parents, communes=communes, editing=False,
-                    initial={"kind": kind, "parent": request.GET.get("parent")})
+    form = UnitForm(
+        request.POST or None,
+        parents=parents,
+        communes=communes,
+        editing=False,
+        initial={"kind": kind, "parent": request.GET.get("parent")},
+    )
     pform = ProfileForm(request.POST or None, prefix="p")
     if request.method == "POST":
         is_point = kind == PostUnit.Kind.COMMUNE_POINT
@@ -127,10 +179,17 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 unit = services.create_unit(
-                    actor=actor, code=data["code"], name=data["name"], kind=data["kind"],
-                    parent=data["parent"], commune_id=_pk(data["commune"]),
-                    address=data["address"], latitude=data["latitude"],
-                    longitude=data["longitude"], phone=data["phone"], opened_on=data["opened_on"],
+                    actor=actor,
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    parent=data["parent"],
+                    commune_id=_pk(data["commune"]),
+                    address=data["address"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    phone=data["phone"],
+                    opened_on=data["opened_on"],
                     profile=_profile_data(pform) if is_point else None,
                 )
             except DomainError as exc:
@@ -138,8 +197,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tạo đơn vị %(unit)s.") % {"unit": unit})
                 return redirect("network:detail", code=unit.code)
-    return render(request, "network/form.html",
-                  {"form": form, "pform": pform, "kind": kind, "editing": False})
+    return render(
+        request, "network/form.html", {"form": form, "pform": pform, "kind": kind, "editing": False}
+    )
 
 
 def _pk(obj: Model | None) -> Any:
@@ -153,29 +213,40 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     ensure_can_manage(actor, unit.path)
     profile = getattr(unit, "profile", None) if unit.is_point else None
     form = UnitForm(
-        request.POST or None, instance=unit, parents=PostUnit.objects.filter(pk=unit.parent_id),
-        communes=selectors.communes_near(actor), editing=True,
+        request.POST or None,
+        instance=unit,
+        parents=PostUnit.objects.filter(children=unit),
+        communes=selectors.communes_near(actor),
+        editing=True,
         initial={"version": unit.version},
     )
     pform = ProfileForm(request.POST or None, prefix="p", instance=profile)
-    if request.method == "POST":
-        if form.is_valid() and (not unit.is_point or pform.is_valid()):
-            data = form.cleaned_data
-            try:
-                services.update_unit(
-                    actor=actor, unit=unit, expected_version=data.get("version"),
-                    name=data["name"], commune_id=_pk(data["commune"]), address=data["address"],
-                    latitude=data["latitude"], longitude=data["longitude"], phone=data["phone"],
-                    opened_on=data["opened_on"],
-                    profile=_profile_data(pform) if unit.is_point else None,
-                )
-            except DomainError as exc:
-                _apply_errors(pform if exc.field in pform.fields else form, exc)
-            else:
-                messages.success(request, _("Đã lưu thay đổi."))
-                return redirect("network:detail", code=unit.code)
-    return render(request, "network/form.html",
-                  {"form": form, "pform": pform, "unit": unit, "kind": unit.kind, "editing": True})
+    if request.method == "POST" and form.is_valid() and (not unit.is_point or pform.is_valid()):
+        data = form.cleaned_data
+        try:
+            services.update_unit(
+                actor=actor,
+                unit=unit,
+                expected_version=data.get("version"),
+                name=data["name"],
+                commune_id=_pk(data["commune"]),
+                address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                phone=data["phone"],
+                opened_on=data["opened_on"],
+                profile=_profile_data(pform) if unit.is_point else None,
+            )
+        except DomainError as exc:
+            _apply_errors(pform if exc.field in pform.fields else form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("network:detail", code=unit.code)
+    return render(
+        request,
+        "network/form.html",
+        {"form": form, "pform": pform, "unit": unit, "kind": unit.kind, "editing": True},
+    )
 
 
 @login_required
@@ -186,8 +257,12 @@ def point_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = run_import(PointImport(), form.cleaned_data["file"], actor=actor,
-                            commit=not form.cleaned_data["dry_run"])
+        report = run_import(
+            PointImport(),
+            form.cleaned_data["file"],
+            actor=actor,
+            commit=not form.cleaned_data["dry_run"],
+        )
         if report.errors and request.POST.get("as") == "xlsx":
             return xlsx_response(error_report_xlsx(report), "loi-nhap-diem.xlsx")
     return render(request, "network/import.html", {"form": form, "report": report})
