@@ -1,0 +1,137 @@
+"""Money is integer đồng: display, report style and words for receipts."""
+
+from __future__ import annotations
+
+import re
+
+TY = 1_000_000_000
+TRIEU = 1_000_000
+NGHIN = 1_000
+
+DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+GROUPS = ["", "nghìn", "triệu", "tỷ"]
+
+
+def format_vnd(amount: int) -> str:
+    """113298000000 → '113.298.000.000 ₫'."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+
+
+def _round_to(amount: int, unit: int) -> int:
+    return (amount + unit // 2) // unit
+
+
+def format_report(amount: int) -> str:
+    """Report style: '113 tỷ 298 triệu đồng', rounded to millions from one tỷ up."""
+    if amount < 0:
+        return "âm " + format_report(-amount)
+    if amount < NGHIN:
+        return f"{amount} đồng"
+    if amount < TY and _round_to(amount, NGHIN) * NGHIN < TY:
+        thousands = _round_to(amount, NGHIN)
+        trieu, nghin = divmod(thousands, 1000)
+        parts = []
+        if trieu:
+            parts.append(f"{trieu} triệu")
+        if nghin:
+            parts.append(f"{nghin} nghìn")
+        return " ".join(parts) + " đồng"
+    millions = _round_to(amount, TRIEU)
+    ty, trieu = divmod(millions, 1000)
+    nghin_ty, ty = divmod(ty, 1000)
+    parts = []
+    if nghin_ty:
+        parts.append(f"{nghin_ty} nghìn" + ("" if ty else " tỷ"))
+    if ty:
+        parts.append(f"{ty} tỷ")
+    if trieu:
+        parts.append(f"{trieu} triệu")
+    return " ".join(parts) + " đồng"
+
+
+def format_short(amount: int, unit: str = "triệu") -> str:
+    """One decimal, Vietnamese comma: 6_800_000 → '6,8 triệu đồng'."""
+    size = {"nghìn": NGHIN, "triệu": TRIEU, "tỷ": TY}[unit]
+    tenths = _round_to(abs(amount) * 10, size)
+    whole, tenth = divmod(tenths, 10)
+    sign = "-" if amount < 0 and tenths else ""
+    number = f"{whole:,}".replace(",", ".") + (f",{tenth}" if tenth else "")
+    return f"{sign}{number} {unit} đồng"
+
+
+def _three(n: int, *, full: bool) -> list[str]:
+    """Words for 0-999; `full` reads a zero hundreds ('không trăm') inside a larger number."""
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    words: list[str] = []
+    if hundreds or full:
+        words += [DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            if hundreds or full:
+                words.append("linh")
+            words.append(DIGITS[units])
+        return words
+    if tens == 1:
+        words.append("mười")
+    else:
+        words += [DIGITS[tens], "mươi"]
+    if units == 1 and tens > 1:
+        words.append("mốt")
+    elif units == 5:
+        words.append("lăm")
+    elif units:
+        words.append(DIGITS[units])
+    return words
+
+
+def _words(n: int) -> list[str]:
+    if n == 0:
+        return ["không"]
+    if n >= 1000 * TY:
+        high, low = divmod(n, TY)
+        words = [*_words(high), "tỷ"]
+        if low:
+            words += _groups(low, leading=False)
+        return words
+    return _groups(n, leading=True)
+
+
+def _groups(n: int, *, leading: bool) -> list[str]:
+    groups = []
+    while n:
+        n, g = divmod(n, 1000)
+        groups.append(g)
+    if not leading:
+        groups += [0] * (4 - len(groups))
+    words: list[str] = []
+    first = True
+    for index in range(len(groups) - 1, -1, -1):
+        g = groups[index]
+        if g == 0:
+            continue
+        words += _three(g, full=not (first and leading))
+        if GROUPS[index]:
+            words.append(GROUPS[index])
+        first = False
+    return words
+
+
+def amount_in_words(amount: int) -> str:
+    """'Một trăm mười ba tỷ hai trăm chín mươi tám triệu đồng' for 113_298_000_000."""
+    text = " ".join(_words(abs(amount))) + " đồng"
+    if amount < 0:
+        text = "âm " + text
+    return text[0].upper() + text[1:]
+
+
+_AMOUNT = re.compile(r"^\d{1,3}([. ]\d{3})+$|^\d+$")
+
+
+def parse_amount(text: str) -> int:
+    """'1.500.000', '1 500 000', '1500000 ₫' → 1500000; anything else is refused."""
+    cleaned = (text or "").replace("₫", "").replace("đ", "").strip()
+    if not _AMOUNT.match(cleaned):
+        raise ValueError(f"Số tiền không hợp lệ: «{text}». Nhập số đồng, ví dụ 1.500.000.")
+    return int(re.sub(r"[. ]", "", cleaned))
