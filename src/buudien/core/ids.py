@@ -109,7 +109,7 @@ def parse_citizen_id(value: str, *, today: dt.date | None = None) -> CitizenId:
         raise _bad_id(f"Mã tỉnh nơi đăng ký khai sinh {province} trong số CCCD không tồn tại.")
     century_digit = int(number[3])
     year = 1900 + 100 * (century_digit // 2) + int(number[4:6])
-    today = today or dt.date.today()  # noqa: DTZ011 - a calendar year, not an instant
+    today = today or dt.date.today()
     if year > today.year:
         raise _bad_id(f"Năm sinh {year} trong số CCCD nằm trong tương lai.")
     return CitizenId(

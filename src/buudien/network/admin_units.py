@@ -40,7 +40,7 @@ def load_admin_units() -> LoadResult:
     changed: list[Commune] = []
     for vw in VNWard.iter_all():
         code = int(vw.code)
-        values: dict[str, object] = {
+        ward_values: dict[str, object] = {
             "name": vw.name,
             "codename": vw.codename,
             "division_type": vw.division_type.value,
@@ -49,9 +49,9 @@ def load_admin_units() -> LoadResult:
         }
         current_c = existing_c.get(code)
         if current_c is None:
-            new.append(Commune(code=code, **values))
-        elif any(getattr(current_c, k) != v for k, v in values.items()):
-            for k, v in values.items():
+            new.append(Commune(code=code, **ward_values))
+        elif any(getattr(current_c, k) != v for k, v in ward_values.items()):
+            for k, v in ward_values.items():
                 setattr(current_c, k, v)
             changed.append(current_c)
     Commune.objects.bulk_create(new, batch_size=1000)
