@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "buudien.core",
     "buudien.network",
+    "buudien.counter",
 ]
 
 MIDDLEWARE = [

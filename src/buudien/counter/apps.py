@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CounterConfig(AppConfig):
+    name = "buudien.counter"
+    label = "counter"
+    verbose_name = "Giao dịch tại quầy"

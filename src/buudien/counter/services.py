@@ -1,0 +1,562 @@
+"""Every write at the counter: the one door `post_entry`, reversals, sessions, rollups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core import audit
+from buudien.core.errors import DomainError
+from buudien.core.ids import normalise_phone
+from buudien.core.models import Role, User
+from buudien.core.money import format_vnd
+from buudien.core.scoping import ensure_can_manage, ensure_in_scope
+from buudien.core.text import fold
+from buudien.counter.errors import CounterCode, CounterError
+from buudien.counter.models import (
+    CounterSession,
+    DailyRollup,
+    LedgerEntry,
+    MonthlyRollup,
+    Service,
+    Tariff,
+    month_start,
+)
+from buudien.network.models import PostUnit
+
+# One entry may not move more than 100 tỷ đồng; anything above is a typing error.
+MAX_ENTRY_AMOUNT = 100_000_000_000
+MAX_QUANTITY = 100_000
+
+
+@dataclass(frozen=True)
+class EntryRequest:
+    """What a module asks the ledger to record."""
+
+    idempotency_key: str
+    service_code: str
+    amount: int | None = None
+    quantity: int = 1
+    method: str = LedgerEntry.Method.CASH
+    customer_name: str = ""
+    customer_phone: str = ""
+    customer_id_no: str = ""
+    source_type: str = ""
+    source_id: str = ""
+    occurred_at: dt.datetime | None = None
+
+
+@dataclass
+class PostResult:
+    entry: LedgerEntry
+    created: bool
+
+
+@dataclass
+class _Catalogue:
+    services: dict[str, Service]
+    tariffs: dict[Any, list[Tariff]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, codes: set[str]) -> _Catalogue:
+        services = {s.code: s for s in Service.objects.filter(code__in=codes)}
+        tariffs: dict[Any, list[Tariff]] = defaultdict(list)
+        for t in Tariff.objects.filter(service__in=services.values()).order_by("-valid_from"):
+            tariffs[t.service_id].append(t)
+        return cls(services, tariffs)
+
+    def tariff(self, service: Service, day: dt.date) -> Tariff | None:
+        for t in self.tariffs.get(service.pk, []):
+            if t.valid_from <= day:
+                return t
+        return None
+
+
+def compute(tariff: Tariff, *, amount: int | None, quantity: int) -> tuple[int, int]:
+    """The amount moved and the post's revenue, by the rule in force."""
+    if tariff.rule in {Tariff.Rule.FIXED_FEE, Tariff.Rule.UNIT_PRICE}:
+        moved = tariff.price * quantity if amount is None else amount
+        return moved, moved
+    if amount is None:
+        raise CounterError(
+            _("Dịch vụ này cần nhập số tiền."), code=CounterCode.BAD_AMOUNT, field="amount"
+        )
+    if tariff.rule == Tariff.Rule.COMMISSION_FIXED:
+        return amount, tariff.price * quantity
+    commission = (amount * tariff.rate_bp + 5_000) // 10_000
+    commission = max(commission, tariff.min_revenue)
+    if tariff.max_revenue is not None:
+        commission = min(commission, tariff.max_revenue)
+    return amount, commission
+
+
+def _check_session(session: CounterSession, clerk: User) -> None:
+    ensure_in_scope(clerk, session.unit.path)
+    if session.status != CounterSession.Status.OPEN:
+        raise CounterError(
+            _("Ca ngày %(day)s đã kết, không ghi thêm giao dịch được. Hãy mở ca mới.")
+            % {"day": session.business_date.strftime("%d/%m/%Y")},
+            code=CounterCode.SESSION_CLOSED,
+        )
+    if session.clerk_id != clerk.pk:
+        raise CounterError(
+            _("Đây là ca của nhân viên khác; mỗi người ghi giao dịch vào ca của mình."),
+            code=CounterCode.NOT_YOUR_SESSION,
+        )
+
+
+def _where(index: int, total: int) -> str:
+    return _("Giao dịch thứ %(n)s: ") % {"n": index + 1} if total > 1 else ""
+
+
+def _build(
+    req: EntryRequest, index: int, total: int, *, session: CounterSession, clerk: User,
+    unit: PostUnit, catalogue: _Catalogue, now: dt.datetime,
+) -> LedgerEntry:
+    where = _where(index, total)
+    service = catalogue.services.get(req.service_code.strip().upper())
+    if service is None or not service.is_active:
+        raise CounterError(
+            where + _("Không có dịch vụ mã «%(code)s».") % {"code": req.service_code},
+            code=CounterCode.UNKNOWN_SERVICE, field="service",
+        )
+    if not service.available_at(unit.kind):
+        raise CounterError(
+            where + _("Dịch vụ %(code)s không cung cấp tại %(kind)s.")
+            % {"code": service.code, "kind": unit.get_kind_display()},
+            code=CounterCode.SERVICE_UNAVAILABLE, field="service",
+        )
+    if not (1 <= req.quantity <= MAX_QUANTITY):
+        raise CounterError(
+            where + _("Số lượng phải từ 1 đến %(max)s.") % {"max": MAX_QUANTITY},
+            code=CounterCode.BAD_QUANTITY, field="quantity",
+        )
+    if req.amount is not None and req.amount <= 0:
+        raise CounterError(
+            where + _("Số tiền phải lớn hơn 0."), code=CounterCode.BAD_AMOUNT, field="amount"
+        )
+    if req.amount is not None and req.amount > MAX_ENTRY_AMOUNT:
+        raise CounterError(
+            where + _("Số tiền %(amount)s vượt giới hạn một giao dịch (%(max)s).")
+            % {"amount": format_vnd(req.amount), "max": format_vnd(MAX_ENTRY_AMOUNT)},
+            code=CounterCode.AMOUNT_TOO_LARGE, field="amount",
+        )
+    if req.method not in LedgerEntry.Method.values:
+        raise CounterError(
+            where + _("Hình thức thanh toán không hợp lệ."), code=CounterCode.BAD_METHOD,
+            field="method",
+        )
+    tariff = catalogue.tariff(service, session.business_date)
+    if tariff is None:
+        raise CounterError(
+            where + _("Dịch vụ %(code)s chưa có biểu giá áp dụng ngày %(day)s.")
+            % {"code": service.code, "day": session.business_date.strftime("%d/%m/%Y")},
+            code=CounterCode.NO_TARIFF, field="service",
+        )
+    try:
+        amount, revenue = compute(tariff, amount=req.amount, quantity=req.quantity)
+    except CounterError as exc:
+        raise CounterError(where + exc.message, code=CounterCode.BAD_AMOUNT, field="amount") from exc
+    if amount <= 0 or amount > MAX_ENTRY_AMOUNT:
+        raise CounterError(
+            where + _("Số tiền %(amount)s không hợp lệ.") % {"amount": format_vnd(amount)},
+            code=CounterCode.AMOUNT_TOO_LARGE if amount > 0 else CounterCode.BAD_AMOUNT,
+            field="amount",
+        )
+    phone = ""
+    if req.customer_phone:
+        try:
+            phone = normalise_phone(req.customer_phone)
+        except DomainError as exc:
+            raise DomainError(where + exc.message, code=exc.code, field="customer_phone") from exc
+    return LedgerEntry(
+        idempotency_key=req.idempotency_key[:80],
+        unit=unit,
+        clerk=clerk,
+        session=session,
+        service=service,
+        line=service.line,
+        business_date=session.business_date,
+        occurred_at=req.occurred_at or now,
+        quantity=req.quantity,
+        amount=amount,
+        direction=service.direction,
+        revenue=revenue,
+        method=req.method,
+        customer_name=req.customer_name.strip()[:200],
+        customer_phone=phone,
+        customer_id_no=req.customer_id_no,
+        source_type=req.source_type,
+        source_id=req.source_id,
+    )
+
+
+@transaction.atomic
+def post_entries(
+    *, session: CounterSession, clerk: User, requests: Sequence[EntryRequest]
+) -> list[PostResult]:
+    """Record a batch of entries in the clerk's open session, each key at most once."""
+    if not requests:
+        return []
+    for req in requests:
+        if not req.idempotency_key or len(req.idempotency_key) > 80:
+            raise CounterError(
+                _("Mỗi giao dịch cần một khóa chống trùng (idempotency key) tối đa 80 ký tự."),
+                code=CounterCode.BAD_AMOUNT, field="idempotency_key",
+            )
+    locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    _check_session(locked, clerk)
+    keys = [r.idempotency_key for r in requests]
+    existing = {e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__in=keys)}
+    catalogue = _Catalogue.load({r.service_code.strip().upper() for r in requests})
+    now = timezone.now()
+    fresh: list[LedgerEntry] = []
+    by_key: dict[str, LedgerEntry] = {}
+    for index, req in enumerate(requests):
+        if req.idempotency_key in existing or req.idempotency_key in by_key:
+            continue
+        entry = _build(req, index, len(requests), session=locked, clerk=clerk, unit=locked.unit,
+                       catalogue=catalogue, now=now)
+        by_key[req.idempotency_key] = entry
+        fresh.append(entry)
+    if fresh:
+        _check_cash(fresh, locked)
+        _number(fresh, locked)
+        try:
+            with transaction.atomic():
+                LedgerEntry.objects.bulk_create(fresh, batch_size=1000)
+        except IntegrityError:
+            # Another session recorded one of these keys meanwhile: keep its entries.
+            taken = set(
+                LedgerEntry.objects.filter(idempotency_key__in=list(by_key)).values_list(
+                    "idempotency_key", flat=True
+                )
+            )
+            existing |= {
+                e.idempotency_key: e
+                for e in LedgerEntry.objects.filter(idempotency_key__in=taken)
+            }
+            fresh = [e for e in fresh if e.idempotency_key not in taken]
+            LedgerEntry.objects.bulk_create(fresh, batch_size=1000)
+        _apply(fresh, locked)
+    created_keys = {e.idempotency_key for e in fresh}
+    results = []
+    for req in requests:
+        key = req.idempotency_key
+        entry = by_key[key] if key in created_keys else existing[key]
+        results.append(PostResult(entry=entry, created=key in created_keys))
+        created_keys.discard(key)
+    return results
+
+
+def post_entry(*, session: CounterSession, clerk: User, request: EntryRequest) -> PostResult:
+    """The one door every module uses to move money at a counter."""
+    return post_entries(session=session, clerk=clerk, requests=[request])[0]
+
+
+def _number(entries: list[LedgerEntry], session: CounterSession) -> None:
+    prefix = f"{session.unit.code}-{session.business_date:%y%m%d}-{str(session.pk)[-4:].upper()}"
+    for i, entry in enumerate(entries, start=session.entries_count + 1):
+        entry.receipt_no = f"{prefix}-{i:04d}"
+
+
+def _check_cash(entries: list[LedgerEntry], session: CounterSession) -> None:
+    """A drawer cannot pay out cash it does not hold."""
+    cash_in = sum(e.amount for e in entries if e.method == "cash" and e.direction == "in")
+    cash_out = sum(e.amount for e in entries if e.method == "cash" and e.direction == "out")
+    if cash_out and session.book_cash + cash_in - cash_out < 0:
+        raise CounterError(
+            _("Không đủ tiền mặt trong quỹ ca: còn %(left)s, cần chi %(need)s.")
+            % {"left": format_vnd(session.book_cash + cash_in), "need": format_vnd(cash_out)},
+            code=CounterCode.INSUFFICIENT_CASH, field="amount",
+        )
+
+
+def _apply(entries: list[LedgerEntry], session: CounterSession) -> None:
+    """Session totals and the daily and monthly rollups, in the same transaction."""
+    cash_in = sum(e.amount for e in entries if e.method == "cash" and e.direction == "in")
+    cash_out = sum(e.amount for e in entries if e.method == "cash" and e.direction == "out")
+    CounterSession.objects.filter(pk=session.pk).update(
+        cash_in=session.cash_in + cash_in,
+        cash_out=session.cash_out + cash_out,
+        entries_count=session.entries_count + len(entries),
+        revenue=session.revenue + sum(e.revenue for e in entries),
+    )
+    session.cash_in += cash_in
+    session.cash_out += cash_out
+    session.entries_count += len(entries)
+    session.revenue += sum(e.revenue for e in entries)
+    add_to_rollups(entries)
+
+
+def _deltas(entries: Sequence[LedgerEntry]) -> dict[tuple[Any, ...], list[int]]:
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for e in entries:
+        sign = -1 if e.reverses_id is not None else 1
+        key = (e.unit_id, e.service_id, e.business_date, e.line)
+        row = sums.setdefault(key, [0, 0, 0, 0, 0])
+        row[0] += sign
+        row[1] += sign * e.quantity
+        if e.direction == "in":
+            row[2] += e.amount
+        else:
+            row[3] += e.amount
+        row[4] += e.revenue
+    return sums
+
+
+def add_to_rollups(entries: Sequence[LedgerEntry]) -> None:
+    """Add entries to the rollups with one upsert per touched row (atomic increments)."""
+    daily = _deltas(entries)
+    monthly: dict[tuple[Any, ...], list[int]] = {}
+    for (unit, service, day, line), values in daily.items():
+        row = monthly.setdefault((unit, service, month_start(day), line), [0, 0, 0, 0, 0])
+        for i, v in enumerate(values):
+            row[i] += v
+    _upsert(DailyRollup._meta.db_table, "business_date", daily)
+    _upsert(MonthlyRollup._meta.db_table, "month", monthly)
+
+
+def _upsert(table: str, day_column: str, rows: dict[tuple[Any, ...], list[int]]) -> None:
+    if not rows:
+        return
+    uuid_prep = LedgerEntry._meta.get_field("unit").target_field  # type: ignore[union-attr]
+    date_prep = DailyRollup._meta.get_field("business_date")
+    sql = (
+        f"INSERT INTO {table} (unit_id, service_id, {day_column}, line, count, quantity, "  # noqa: S608
+        "cash_in, cash_out, revenue) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (unit_id, service_id, {day_column}) DO UPDATE SET "
+        f"count = {table}.count + excluded.count, quantity = {table}.quantity + excluded.quantity, "
+        f"cash_in = {table}.cash_in + excluded.cash_in, "
+        f"cash_out = {table}.cash_out + excluded.cash_out, "
+        f"revenue = {table}.revenue + excluded.revenue"
+    )
+    params = [
+        (
+            uuid_prep.get_db_prep_value(unit, connection),
+            uuid_prep.get_db_prep_value(service, connection),
+            date_prep.get_db_prep_value(day, connection),
+            line,
+            *values,
+        )
+        for (unit, service, day, line), values in sorted(rows.items(), key=lambda kv: str(kv[0]))
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+@transaction.atomic
+def reverse_entry(
+    *, entry: LedgerEntry, clerk: User, session: CounterSession, reason: str
+) -> LedgerEntry:
+    """Correct an entry with its mirror image, never by editing or deleting it."""
+    if not reason.strip():
+        raise CounterError(
+            _("Cần ghi lý do hủy giao dịch."), code=CounterCode.REASON_REQUIRED, field="reason"
+        )
+    original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    _check_session(locked, clerk)
+    ensure_in_scope(clerk, original.unit.path) if original.unit_id else None
+    if original.reverses_id is not None:
+        raise CounterError(
+            _("Đây là bút toán hủy; không hủy một bút toán hủy."),
+            code=CounterCode.CANNOT_REVERSE_REVERSAL,
+        )
+    if LedgerEntry.objects.filter(reverses=original).exists():
+        raise CounterError(
+            _("Giao dịch %(no)s đã được hủy trước đó.") % {"no": original.receipt_no},
+            code=CounterCode.ALREADY_REVERSED,
+        )
+    mirror = LedgerEntry(
+        idempotency_key=f"reversal:{original.pk}",
+        unit=original.unit,
+        clerk=clerk,
+        session=locked,
+        service_id=original.service_id,
+        line=original.line,
+        business_date=locked.business_date,
+        occurred_at=timezone.now(),
+        quantity=original.quantity,
+        amount=original.amount,
+        direction="out" if original.direction == "in" else "in",
+        revenue=-original.revenue,
+        method=original.method,
+        customer_name=original.customer_name,
+        customer_phone=original.customer_phone,
+        customer_id_no=original.customer_id_no,
+        source_type=original.source_type,
+        source_id=original.source_id,
+        reverses=original,
+        reason=reason.strip()[:255],
+    )
+    _check_cash([mirror], locked)
+    _number([mirror], locked)
+    mirror.save(force_insert=True)
+    _apply([mirror], locked)
+    audit.record(actor=clerk, action="counter.entry_reversed", instance=original,
+                 before={"receipt_no": original.receipt_no, "amount": original.amount},
+                 after={"reversal": mirror.receipt_no}, unit_path=locked.unit.path, note=reason)
+    return mirror
+
+
+@transaction.atomic
+def open_session(
+    *, clerk: User, unit: PostUnit, opening_cash: int, business_date: dt.date | None = None
+) -> CounterSession:
+    """Start a shift with the counted opening cash."""
+    ensure_in_scope(clerk, unit.path)
+    if clerk.role not in {Role.CLERK, Role.AREA_MANAGER, Role.PROVINCE_MANAGER, Role.ADMIN}:
+        raise CounterError(_("Vai trò của bạn không mở ca giao dịch."),
+                           code=CounterCode.NOT_YOUR_SESSION)
+    if opening_cash < 0 or opening_cash > MAX_ENTRY_AMOUNT:
+        raise CounterError(_("Tiền đầu ca phải từ 0 đồng trở lên."), code=CounterCode.BAD_AMOUNT,
+                           field="opening_cash")
+    if CounterSession.objects.filter(unit=unit, clerk=clerk, status="open").exists():
+        raise CounterError(_("Bạn đang có một ca mở tại đơn vị này; hãy kết ca đó trước."),
+                           code=CounterCode.SESSION_ALREADY_OPEN)
+    now = timezone.now()
+    session = CounterSession.objects.create(
+        unit=unit, clerk=clerk, business_date=business_date or timezone.localdate(),
+        opened_at=now, opening_cash=opening_cash,
+    )
+    audit.record(actor=clerk, action="counter.session_opened", instance=session, before=None,
+                 after=audit.snapshot(session), unit_path=unit.path)
+    return session
+
+
+@transaction.atomic
+def close_session(
+    *, session: CounterSession, clerk: User, counted_cash: int, reason: str = ""
+) -> CounterSession:
+    """Count the drawer; a difference needs a reason and waits for a manager's approval."""
+    locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    _check_session(locked, clerk)
+    if counted_cash < 0:
+        raise CounterError(_("Tiền kiểm đếm không được âm."), code=CounterCode.BAD_AMOUNT,
+                           field="counted_cash")
+    before = audit.snapshot(locked)
+    locked.expected_cash = locked.book_cash
+    locked.counted_cash = counted_cash
+    locked.closed_at = timezone.now()
+    if counted_cash != locked.expected_cash:
+        if not reason.strip():
+            raise CounterError(
+                _("Tiền đếm được lệch %(diff)s so với sổ; hãy ghi lý do chênh lệch.")
+                % {"diff": format_vnd(counted_cash - locked.expected_cash)},
+                code=CounterCode.REASON_REQUIRED, field="reason",
+            )
+        locked.discrepancy_reason = reason.strip()
+        locked.status = CounterSession.Status.PENDING_APPROVAL
+    else:
+        locked.status = CounterSession.Status.CLOSED
+    locked.version += 1
+    locked.save()
+    audit.record(actor=clerk, action="counter.session_closed", instance=locked, before=before,
+                 after=audit.snapshot(locked), unit_path=locked.unit.path)
+    return locked
+
+
+@transaction.atomic
+def approve_discrepancy(*, session: CounterSession, manager: User, note: str = "") -> CounterSession:
+    """A manager accepts the difference of a closed shift, which locks it."""
+    locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    ensure_can_manage(manager, locked.unit.path)
+    if locked.status != CounterSession.Status.PENDING_APPROVAL:
+        raise CounterError(_("Ca này không có chênh lệch chờ duyệt."),
+                           code=CounterCode.NOTHING_TO_APPROVE)
+    before = audit.snapshot(locked)
+    locked.status = CounterSession.Status.CLOSED
+    locked.approved_by = manager
+    locked.approved_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    audit.record(actor=manager, action="counter.discrepancy_approved", instance=locked,
+                 before=before, after=audit.snapshot(locked), unit_path=locked.unit.path,
+                 note=note)
+    return locked
+
+
+@transaction.atomic
+def rebuild_rollups(*, since: dt.date | None = None) -> int:
+    """Recompute the daily and monthly rollups from the raw entries."""
+    entries = LedgerEntry.objects.all()
+    daily = DailyRollup.objects.all()
+    monthly = MonthlyRollup.objects.all()
+    if since is not None:
+        since = month_start(since)
+        entries = entries.filter(business_date__gte=since)
+        daily = daily.filter(business_date__gte=since)
+        monthly = monthly.filter(month__gte=since)
+    daily.delete()
+    monthly.delete()
+    sign = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1),
+                output_field=IntegerField())
+    grouped = (
+        entries.values("unit_id", "service_id", "business_date", "line")
+        .order_by()
+        .annotate(
+            n=Sum(sign),
+            q=Sum(sign * models_f("quantity")),
+            cin=Sum("amount", filter=Q(direction="in"), default=0),
+            cout=Sum("amount", filter=Q(direction="out"), default=0),
+            rev=Sum("revenue"),
+        )
+    )
+    batch: list[DailyRollup] = []
+    written = 0
+    for g in grouped.iterator(chunk_size=5000):
+        batch.append(DailyRollup(
+            unit_id=g["unit_id"], service_id=g["service_id"], business_date=g["business_date"],
+            line=g["line"], count=g["n"], quantity=g["q"], cash_in=g["cin"], cash_out=g["cout"],
+            revenue=g["rev"],
+        ))
+        if len(batch) >= 5000:
+            DailyRollup.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    DailyRollup.objects.bulk_create(batch)
+    written += len(batch)
+    days = DailyRollup.objects.all()
+    if since is not None:
+        days = days.filter(business_date__gte=since)
+    months = (
+        days.annotate(m=TruncMonth("business_date")).values("unit_id", "service_id", "m", "line")
+        .order_by()
+        .annotate(n=Sum("count"), q=Sum("quantity"), cin=Sum("cash_in"), cout=Sum("cash_out"),
+                  rev=Sum("revenue"))
+    )
+    MonthlyRollup.objects.bulk_create(
+        (
+            MonthlyRollup(unit_id=g["unit_id"], service_id=g["service_id"], month=g["m"],
+                          line=g["line"], count=g["n"], quantity=g["q"], cash_in=g["cin"],
+                          cash_out=g["cout"], revenue=g["rev"])
+            for g in months.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
+    return written
+
+
+def models_f(name: str) -> Any:
+    from django.db.models import F
+
+    return F(name)
+
+
+def search_services(query: str, unit_kind: str) -> list[Service]:
+    """Active services available at this kind of unit, by code or accent-free name."""
+    qs = Service.objects.filter(is_active=True)
+    folded = fold(query)
+    if folded:
+        qs = qs.filter(Q(code__iexact=query.strip()) | Q(search_text__contains=folded))
+    return [s for s in qs.order_by("code")[:50] if s.available_at(unit_kind)]

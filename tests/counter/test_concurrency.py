@@ -1,0 +1,90 @@
+"""On PostgreSQL, concurrent posts: one key makes one entry; different keys make one each."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Sum
+
+from buudien.core.models import Role, User
+from buudien.counter import services
+from buudien.counter.catalogue import seed_catalogue
+from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup
+from buudien.counter.services import EntryRequest
+from tests.factories import PostUnitFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="row locks under real concurrency need PostgreSQL; CI runs it"),
+]
+
+
+def _setup() -> tuple[CounterSession, User]:
+    seed_catalogue()
+    province = PostUnitFactory(kind="province")
+    area = PostUnitFactory(kind="area", parent=province)
+    office = PostUnitFactory(kind="office", parent=area)
+    point = PostUnitFactory(kind="commune_point", parent=office)
+    clerk = UserFactory(role=Role.CLERK, home_unit=point)
+    return services.open_session(clerk=clerk, unit=point, opening_cash=0), clerk
+
+
+def _race(n: int, work: Callable[[int], None]) -> list[BaseException]:
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_twenty_concurrent_posts_with_one_key_make_one_entry() -> None:
+    session, clerk = _setup()
+    results: list[str] = []
+
+    def work(_: int) -> None:
+        r = services.post_entry(session=session, clerk=clerk, request=EntryRequest(
+            idempotency_key="same-key", service_code="TC-DIEN", amount=500_000))
+        results.append(str(r.entry.pk))
+
+    assert _race(20, work) == []
+    assert LedgerEntry.objects.count() == 1
+    assert len(set(results)) == 1
+    assert DailyRollup.objects.get().count == 1
+    session.refresh_from_db()
+    assert session.cash_in == 500_000
+
+
+def test_twenty_concurrent_posts_with_different_keys_make_twenty() -> None:
+    session, clerk = _setup()
+
+    def work(i: int) -> None:
+        services.post_entry(session=session, clerk=clerk, request=EntryRequest(
+            idempotency_key=str(uuid.uuid4()), service_code="BC-BK", quantity=1 + i % 3))
+
+    assert _race(20, work) == []
+    assert LedgerEntry.objects.count() == 20
+    total = LedgerEntry.objects.aggregate(r=Sum("revenue"), q=Sum("quantity"))
+    rollup = DailyRollup.objects.get()
+    assert (rollup.count, rollup.quantity, rollup.revenue) == (20, total["q"], total["r"])
+    assert MonthlyRollup.objects.get().revenue == total["r"]
+    session.refresh_from_db()
+    assert session.cash_in == total["r"]
+    assert session.entries_count == 20
