@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from buudien.core.api_auth import auth_methods
 from buudien.core.errors import DomainError, ErrorCode
+from buudien.counter.api import router as counter_router
 from buudien.network.api import router as network_router
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 api.add_router("/network/", network_router)
+api.add_router("/counter/", counter_router)

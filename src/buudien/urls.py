@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("network/", include("buudien.network.urls")),
+    path("counter/", include("buudien.counter.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

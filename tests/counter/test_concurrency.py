@@ -19,8 +19,10 @@ from tests.factories import PostUnitFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="row locks under real concurrency need PostgreSQL; CI runs it"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks under real concurrency need PostgreSQL; CI runs it",
+    ),
 ]
 
 
@@ -42,7 +44,7 @@ def _race(n: int, work: Callable[[int], None]) -> list[BaseException]:
         try:
             barrier.wait()
             work(i)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -60,8 +62,13 @@ def test_twenty_concurrent_posts_with_one_key_make_one_entry() -> None:
     results: list[str] = []
 
     def work(_: int) -> None:
-        r = services.post_entry(session=session, clerk=clerk, request=EntryRequest(
-            idempotency_key="same-key", service_code="TC-DIEN", amount=500_000))
+        r = services.post_entry(
+            session=session,
+            clerk=clerk,
+            request=EntryRequest(
+                idempotency_key="same-key", service_code="TC-DIEN", amount=500_000
+            ),
+        )
         results.append(str(r.entry.pk))
 
     assert _race(20, work) == []
@@ -76,8 +83,13 @@ def test_twenty_concurrent_posts_with_different_keys_make_twenty() -> None:
     session, clerk = _setup()
 
     def work(i: int) -> None:
-        services.post_entry(session=session, clerk=clerk, request=EntryRequest(
-            idempotency_key=str(uuid.uuid4()), service_code="BC-BK", quantity=1 + i % 3))
+        services.post_entry(
+            session=session,
+            clerk=clerk,
+            request=EntryRequest(
+                idempotency_key=str(uuid.uuid4()), service_code="BC-BK", quantity=1 + i % 3
+            ),
+        )
 
     assert _race(20, work) == []
     assert LedgerEntry.objects.count() == 20

@@ -37,11 +37,16 @@ class Service(BaseModel):
     line = models.CharField(_("nhóm dịch vụ"), max_length=16, choices=Line.choices)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     partner = models.ForeignKey(
-        "network.Partner", verbose_name=_("đối tác"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="services",
+        "network.Partner",
+        verbose_name=_("đối tác"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
     )
     unit_kinds = models.CharField(
-        _("cấp được phép"), max_length=100,
+        _("cấp được phép"),
+        max_length=100,
         default="province,area,office,commune_point",
         help_text=_("Các cấp đơn vị được cung cấp dịch vụ, cách nhau bằng dấu phẩy."),
     )
@@ -133,7 +138,10 @@ class CounterSession(BaseModel):
     expected_cash = models.BigIntegerField(_("tiền theo sổ"), null=True, blank=True)
     discrepancy_reason = models.TextField(_("lý do chênh lệch"), blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -144,7 +152,8 @@ class CounterSession(BaseModel):
         verbose_name_plural = _("ca làm việc")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["unit", "clerk"], condition=models.Q(status="open"),
+                fields=["unit", "clerk"],
+                condition=models.Q(status="open"),
                 name="one_open_session_per_clerk_and_unit",
             ),
             models.CheckConstraint(
@@ -217,7 +226,9 @@ class LedgerEntry(models.Model):
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="entry_amount_positive"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="entry_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="entry_quantity_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +260,9 @@ class DailyRollup(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["business_date", "unit"])]
 
+    def __str__(self) -> str:
+        return f"{self.business_date} {self.unit_id} {self.service_id}"
+
 
 class MonthlyRollup(models.Model):
     """Per unit × service × month: what the reports read."""
@@ -268,6 +282,9 @@ class MonthlyRollup(models.Model):
             models.UniqueConstraint(fields=["unit", "service", "month"], name="one_monthly_rollup"),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.service_id}"
 
 
 def month_start(day: dt.date) -> dt.date:

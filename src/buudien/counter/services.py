@@ -20,7 +20,6 @@ from buudien.core.ids import normalise_phone
 from buudien.core.models import Role, User
 from buudien.core.money import format_vnd
 from buudien.core.scoping import ensure_can_manage, ensure_in_scope
-from buudien.core.text import fold
 from buudien.counter.errors import CounterCode, CounterError
 from buudien.counter.models import (
     CounterSession,
@@ -119,26 +118,37 @@ def _where(index: int, total: int) -> str:
 
 
 def _build(
-    req: EntryRequest, index: int, total: int, *, session: CounterSession, clerk: User,
-    unit: PostUnit, catalogue: _Catalogue, now: dt.datetime,
+    req: EntryRequest,
+    index: int,
+    total: int,
+    *,
+    session: CounterSession,
+    clerk: User,
+    unit: PostUnit,
+    catalogue: _Catalogue,
+    now: dt.datetime,
 ) -> LedgerEntry:
     where = _where(index, total)
     service = catalogue.services.get(req.service_code.strip().upper())
     if service is None or not service.is_active:
         raise CounterError(
             where + _("Không có dịch vụ mã «%(code)s».") % {"code": req.service_code},
-            code=CounterCode.UNKNOWN_SERVICE, field="service",
+            code=CounterCode.UNKNOWN_SERVICE,
+            field="service",
         )
     if not service.available_at(unit.kind):
         raise CounterError(
-            where + _("Dịch vụ %(code)s không cung cấp tại %(kind)s.")
+            where
+            + _("Dịch vụ %(code)s không cung cấp tại %(kind)s.")
             % {"code": service.code, "kind": unit.get_kind_display()},
-            code=CounterCode.SERVICE_UNAVAILABLE, field="service",
+            code=CounterCode.SERVICE_UNAVAILABLE,
+            field="service",
         )
     if not (1 <= req.quantity <= MAX_QUANTITY):
         raise CounterError(
             where + _("Số lượng phải từ 1 đến %(max)s.") % {"max": MAX_QUANTITY},
-            code=CounterCode.BAD_QUANTITY, field="quantity",
+            code=CounterCode.BAD_QUANTITY,
+            field="quantity",
         )
     if req.amount is not None and req.amount <= 0:
         raise CounterError(
@@ -146,26 +156,33 @@ def _build(
         )
     if req.amount is not None and req.amount > MAX_ENTRY_AMOUNT:
         raise CounterError(
-            where + _("Số tiền %(amount)s vượt giới hạn một giao dịch (%(max)s).")
+            where
+            + _("Số tiền %(amount)s vượt giới hạn một giao dịch (%(max)s).")
             % {"amount": format_vnd(req.amount), "max": format_vnd(MAX_ENTRY_AMOUNT)},
-            code=CounterCode.AMOUNT_TOO_LARGE, field="amount",
+            code=CounterCode.AMOUNT_TOO_LARGE,
+            field="amount",
         )
     if req.method not in LedgerEntry.Method.values:
         raise CounterError(
-            where + _("Hình thức thanh toán không hợp lệ."), code=CounterCode.BAD_METHOD,
+            where + _("Hình thức thanh toán không hợp lệ."),
+            code=CounterCode.BAD_METHOD,
             field="method",
         )
     tariff = catalogue.tariff(service, session.business_date)
     if tariff is None:
         raise CounterError(
-            where + _("Dịch vụ %(code)s chưa có biểu giá áp dụng ngày %(day)s.")
+            where
+            + _("Dịch vụ %(code)s chưa có biểu giá áp dụng ngày %(day)s.")
             % {"code": service.code, "day": session.business_date.strftime("%d/%m/%Y")},
-            code=CounterCode.NO_TARIFF, field="service",
+            code=CounterCode.NO_TARIFF,
+            field="service",
         )
     try:
         amount, revenue = compute(tariff, amount=req.amount, quantity=req.quantity)
     except CounterError as exc:
-        raise CounterError(where + exc.message, code=CounterCode.BAD_AMOUNT, field="amount") from exc
+        raise CounterError(
+            where + exc.message, code=CounterCode.BAD_AMOUNT, field="amount"
+        ) from exc
     if amount <= 0 or amount > MAX_ENTRY_AMOUNT:
         raise CounterError(
             where + _("Số tiền %(amount)s không hợp lệ.") % {"amount": format_vnd(amount)},
@@ -211,7 +228,8 @@ def post_entries(
         if not req.idempotency_key or len(req.idempotency_key) > 80:
             raise CounterError(
                 _("Mỗi giao dịch cần một khóa chống trùng (idempotency key) tối đa 80 ký tự."),
-                code=CounterCode.BAD_AMOUNT, field="idempotency_key",
+                code=CounterCode.BAD_AMOUNT,
+                field="idempotency_key",
             )
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
     _check_session(locked, clerk)
@@ -224,8 +242,16 @@ def post_entries(
     for index, req in enumerate(requests):
         if req.idempotency_key in existing or req.idempotency_key in by_key:
             continue
-        entry = _build(req, index, len(requests), session=locked, clerk=clerk, unit=locked.unit,
-                       catalogue=catalogue, now=now)
+        entry = _build(
+            req,
+            index,
+            len(requests),
+            session=locked,
+            clerk=clerk,
+            unit=locked.unit,
+            catalogue=catalogue,
+            now=now,
+        )
         by_key[req.idempotency_key] = entry
         fresh.append(entry)
     if fresh:
@@ -242,8 +268,7 @@ def post_entries(
                 )
             )
             existing |= {
-                e.idempotency_key: e
-                for e in LedgerEntry.objects.filter(idempotency_key__in=taken)
+                e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__in=taken)
             }
             fresh = [e for e in fresh if e.idempotency_key not in taken]
             LedgerEntry.objects.bulk_create(fresh, batch_size=1000)
@@ -277,7 +302,8 @@ def _check_cash(entries: list[LedgerEntry], session: CounterSession) -> None:
         raise CounterError(
             _("Không đủ tiền mặt trong quỹ ca: còn %(left)s, cần chi %(need)s.")
             % {"left": format_vnd(session.book_cash + cash_in), "need": format_vnd(cash_out)},
-            code=CounterCode.INSUFFICIENT_CASH, field="amount",
+            code=CounterCode.INSUFFICIENT_CASH,
+            field="amount",
         )
 
 
@@ -403,9 +429,15 @@ def reverse_entry(
     _number([mirror], locked)
     mirror.save(force_insert=True)
     _apply([mirror], locked)
-    audit.record(actor=clerk, action="counter.entry_reversed", instance=original,
-                 before={"receipt_no": original.receipt_no, "amount": original.amount},
-                 after={"reversal": mirror.receipt_no}, unit_path=locked.unit.path, note=reason)
+    audit.record(
+        actor=clerk,
+        action="counter.entry_reversed",
+        instance=original,
+        before={"receipt_no": original.receipt_no, "amount": original.amount},
+        after={"reversal": mirror.receipt_no},
+        unit_path=locked.unit.path,
+        note=reason,
+    )
     return mirror
 
 
@@ -416,21 +448,36 @@ def open_session(
     """Start a shift with the counted opening cash."""
     ensure_in_scope(clerk, unit.path)
     if clerk.role not in {Role.CLERK, Role.AREA_MANAGER, Role.PROVINCE_MANAGER, Role.ADMIN}:
-        raise CounterError(_("Vai trò của bạn không mở ca giao dịch."),
-                           code=CounterCode.NOT_YOUR_SESSION)
+        raise CounterError(
+            _("Vai trò của bạn không mở ca giao dịch."), code=CounterCode.NOT_YOUR_SESSION
+        )
     if opening_cash < 0 or opening_cash > MAX_ENTRY_AMOUNT:
-        raise CounterError(_("Tiền đầu ca phải từ 0 đồng trở lên."), code=CounterCode.BAD_AMOUNT,
-                           field="opening_cash")
+        raise CounterError(
+            _("Tiền đầu ca phải từ 0 đồng trở lên."),
+            code=CounterCode.BAD_AMOUNT,
+            field="opening_cash",
+        )
     if CounterSession.objects.filter(unit=unit, clerk=clerk, status="open").exists():
-        raise CounterError(_("Bạn đang có một ca mở tại đơn vị này; hãy kết ca đó trước."),
-                           code=CounterCode.SESSION_ALREADY_OPEN)
+        raise CounterError(
+            _("Bạn đang có một ca mở tại đơn vị này; hãy kết ca đó trước."),
+            code=CounterCode.SESSION_ALREADY_OPEN,
+        )
     now = timezone.now()
     session = CounterSession.objects.create(
-        unit=unit, clerk=clerk, business_date=business_date or timezone.localdate(),
-        opened_at=now, opening_cash=opening_cash,
+        unit=unit,
+        clerk=clerk,
+        business_date=business_date or timezone.localdate(),
+        opened_at=now,
+        opening_cash=opening_cash,
     )
-    audit.record(actor=clerk, action="counter.session_opened", instance=session, before=None,
-                 after=audit.snapshot(session), unit_path=unit.path)
+    audit.record(
+        actor=clerk,
+        action="counter.session_opened",
+        instance=session,
+        before=None,
+        after=audit.snapshot(session),
+        unit_path=unit.path,
+    )
     return session
 
 
@@ -442,8 +489,9 @@ def close_session(
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
     _check_session(locked, clerk)
     if counted_cash < 0:
-        raise CounterError(_("Tiền kiểm đếm không được âm."), code=CounterCode.BAD_AMOUNT,
-                           field="counted_cash")
+        raise CounterError(
+            _("Tiền kiểm đếm không được âm."), code=CounterCode.BAD_AMOUNT, field="counted_cash"
+        )
     before = audit.snapshot(locked)
     locked.expected_cash = locked.book_cash
     locked.counted_cash = counted_cash
@@ -453,7 +501,8 @@ def close_session(
             raise CounterError(
                 _("Tiền đếm được lệch %(diff)s so với sổ; hãy ghi lý do chênh lệch.")
                 % {"diff": format_vnd(counted_cash - locked.expected_cash)},
-                code=CounterCode.REASON_REQUIRED, field="reason",
+                code=CounterCode.REASON_REQUIRED,
+                field="reason",
             )
         locked.discrepancy_reason = reason.strip()
         locked.status = CounterSession.Status.PENDING_APPROVAL
@@ -461,28 +510,43 @@ def close_session(
         locked.status = CounterSession.Status.CLOSED
     locked.version += 1
     locked.save()
-    audit.record(actor=clerk, action="counter.session_closed", instance=locked, before=before,
-                 after=audit.snapshot(locked), unit_path=locked.unit.path)
+    audit.record(
+        actor=clerk,
+        action="counter.session_closed",
+        instance=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        unit_path=locked.unit.path,
+    )
     return locked
 
 
 @transaction.atomic
-def approve_discrepancy(*, session: CounterSession, manager: User, note: str = "") -> CounterSession:
+def approve_discrepancy(
+    *, session: CounterSession, manager: User, note: str = ""
+) -> CounterSession:
     """A manager accepts the difference of a closed shift, which locks it."""
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
     ensure_can_manage(manager, locked.unit.path)
     if locked.status != CounterSession.Status.PENDING_APPROVAL:
-        raise CounterError(_("Ca này không có chênh lệch chờ duyệt."),
-                           code=CounterCode.NOTHING_TO_APPROVE)
+        raise CounterError(
+            _("Ca này không có chênh lệch chờ duyệt."), code=CounterCode.NOTHING_TO_APPROVE
+        )
     before = audit.snapshot(locked)
     locked.status = CounterSession.Status.CLOSED
     locked.approved_by = manager
     locked.approved_at = timezone.now()
     locked.version += 1
     locked.save()
-    audit.record(actor=manager, action="counter.discrepancy_approved", instance=locked,
-                 before=before, after=audit.snapshot(locked), unit_path=locked.unit.path,
-                 note=note)
+    audit.record(
+        actor=manager,
+        action="counter.discrepancy_approved",
+        instance=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        unit_path=locked.unit.path,
+        note=note,
+    )
     return locked
 
 
@@ -499,8 +563,9 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
         monthly = monthly.filter(month__gte=since)
     daily.delete()
     monthly.delete()
-    sign = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1),
-                output_field=IntegerField())
+    sign = Case(
+        When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField()
+    )
     grouped = (
         entries.values("unit_id", "service_id", "business_date", "line")
         .order_by()
@@ -515,11 +580,19 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
     batch: list[DailyRollup] = []
     written = 0
     for g in grouped.iterator(chunk_size=5000):
-        batch.append(DailyRollup(
-            unit_id=g["unit_id"], service_id=g["service_id"], business_date=g["business_date"],
-            line=g["line"], count=g["n"], quantity=g["q"], cash_in=g["cin"], cash_out=g["cout"],
-            revenue=g["rev"],
-        ))
+        batch.append(
+            DailyRollup(
+                unit_id=g["unit_id"],
+                service_id=g["service_id"],
+                business_date=g["business_date"],
+                line=g["line"],
+                count=g["n"],
+                quantity=g["q"],
+                cash_in=g["cin"],
+                cash_out=g["cout"],
+                revenue=g["rev"],
+            )
+        )
         if len(batch) >= 5000:
             DailyRollup.objects.bulk_create(batch)
             written += len(batch)
@@ -530,16 +603,30 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
     if since is not None:
         days = days.filter(business_date__gte=since)
     months = (
-        days.annotate(m=TruncMonth("business_date")).values("unit_id", "service_id", "m", "line")
+        days.annotate(m=TruncMonth("business_date"))
+        .values("unit_id", "service_id", "m", "line")
         .order_by()
-        .annotate(n=Sum("count"), q=Sum("quantity"), cin=Sum("cash_in"), cout=Sum("cash_out"),
-                  rev=Sum("revenue"))
+        .annotate(
+            n=Sum("count"),
+            q=Sum("quantity"),
+            cin=Sum("cash_in"),
+            cout=Sum("cash_out"),
+            rev=Sum("revenue"),
+        )
     )
     MonthlyRollup.objects.bulk_create(
         (
-            MonthlyRollup(unit_id=g["unit_id"], service_id=g["service_id"], month=g["m"],
-                          line=g["line"], count=g["n"], quantity=g["q"], cash_in=g["cin"],
-                          cash_out=g["cout"], revenue=g["rev"])
+            MonthlyRollup(
+                unit_id=g["unit_id"],
+                service_id=g["service_id"],
+                month=g["m"],
+                line=g["line"],
+                count=g["n"],
+                quantity=g["q"],
+                cash_in=g["cin"],
+                cash_out=g["cout"],
+                revenue=g["rev"],
+            )
             for g in months.iterator(chunk_size=5000)
         ),
         batch_size=5000,
@@ -551,12 +638,3 @@ def models_f(name: str) -> Any:
     from django.db.models import F
 
     return F(name)
-
-
-def search_services(query: str, unit_kind: str) -> list[Service]:
-    """Active services available at this kind of unit, by code or accent-free name."""
-    qs = Service.objects.filter(is_active=True)
-    folded = fold(query)
-    if folded:
-        qs = qs.filter(Q(code__iexact=query.strip()) | Q(search_text__contains=folded))
-    return [s for s in qs.order_by("code")[:50] if s.available_at(unit_kind)]
