@@ -61,7 +61,8 @@ def main() -> None:
     clerks = []
     for p in points:
         clerk, _ = User.objects.update_or_create(
-            username=f"bench-{p.code}", defaults={"role": Role.CLERK, "home_unit": p})
+            username=f"bench-{p.code}", defaults={"role": Role.CLERK, "home_unit": p}
+        )
         clerks.append(clerk)
     rng = random.Random(7)
     batches: list[tuple[int, list[EntryRequest]]] = []
@@ -70,17 +71,30 @@ def main() -> None:
         reqs = []
         for _ in range(BATCH):
             if rng.random() < 0.6:
-                reqs.append(EntryRequest(idempotency_key=str(uuid.uuid4()),
-                                         service_code=rng.choice(PRICED),
-                                         quantity=rng.randint(1, 3)))
+                reqs.append(
+                    EntryRequest(
+                        idempotency_key=str(uuid.uuid4()),
+                        service_code=rng.choice(PRICED),
+                        quantity=rng.randint(1, 3),
+                    )
+                )
             else:
-                reqs.append(EntryRequest(idempotency_key=str(uuid.uuid4()),
-                                         service_code=rng.choice(PASS),
-                                         amount=rng.randint(50, 5_000) * 1_000))
+                reqs.append(
+                    EntryRequest(
+                        idempotency_key=str(uuid.uuid4()),
+                        service_code=rng.choice(PASS),
+                        amount=rng.randint(50, 5_000) * 1_000,
+                    )
+                )
         batches.append((who, reqs))
     sessions = [
-        CounterSession.objects.create(unit=p, clerk=c, business_date=timezone.localdate(),
-                                      opened_at=timezone.now(), opening_cash=0)
+        CounterSession.objects.create(
+            unit=p,
+            clerk=c,
+            business_date=timezone.localdate(),
+            opened_at=timezone.now(),
+            opening_cash=0,
+        )
         for p, c in zip(points, clerks, strict=True)
     ]
     catalogue = _Catalogue.load({s.code for s in Service.objects.all()})
@@ -96,12 +110,24 @@ def main() -> None:
             tariff = catalogue.tariff(service, session.business_date)
             assert tariff is not None
             amount, revenue = compute(tariff, amount=r.amount, quantity=r.quantity)
-            rows.append(LedgerEntry(
-                idempotency_key="raw-" + r.idempotency_key, receipt_no=f"R{i}",
-                unit_id=session.unit_id, clerk_id=session.clerk_id, session=session,
-                service=service, line=service.line, business_date=session.business_date,
-                occurred_at=now, quantity=r.quantity, amount=amount,
-                direction=service.direction, revenue=revenue, method="cash"))
+            rows.append(
+                LedgerEntry(
+                    idempotency_key="raw-" + r.idempotency_key,
+                    receipt_no=f"R{i}",
+                    unit_id=session.unit_id,
+                    clerk_id=session.clerk_id,
+                    session=session,
+                    service=service,
+                    line=service.line,
+                    business_date=session.business_date,
+                    occurred_at=now,
+                    quantity=r.quantity,
+                    amount=amount,
+                    direction=service.direction,
+                    revenue=revenue,
+                    method="cash",
+                )
+            )
         start = time.perf_counter()
         with transaction.atomic():
             LedgerEntry.objects.bulk_create(rows, batch_size=BATCH)
@@ -118,15 +144,23 @@ def main() -> None:
     rate = n / sum(ours)
     raw_rate = n / sum(raw_times)
     write_result(
-        name="ledger_ingest", database=database, n=n,
+        name="ledger_ingest",
+        database=database,
+        n=n,
         median_s=statistics.median(ours),
         baseline=f"raw bulk insert of the same rows, batches of {BATCH}",
         baseline_median_s=statistics.median(raw_times),
-        extra={"entries_per_s": round(rate), "raw_entries_per_s": round(raw_rate),
-               "batch": BATCH, "rate_ratio": round(raw_rate / rate, 3)},
+        extra={
+            "entries_per_s": round(rate),
+            "raw_entries_per_s": round(raw_rate),
+            "batch": BATCH,
+            "rate_ratio": round(raw_rate / rate, 3),
+        },
     )
-    print(f"  {rate:,.0f} entries/s with validation, idempotency and rollups; "  # noqa: T201
-          f"raw {raw_rate:,.0f}/s")
+    print(
+        f"  {rate:,.0f} entries/s with validation, idempotency and rollups; "  # noqa: T201
+        f"raw {raw_rate:,.0f}/s"
+    )
 
 
 if __name__ == "__main__":

@@ -80,3 +80,11 @@ def _fast_hashing(settings: pytest.FixtureRequest) -> None:
             "django.contrib.auth.hashers.MD5PasswordHasher",
             "django.contrib.auth.hashers.Argon2PasswordHasher",
         ]
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    """The seeded service catalogue with its tariffs."""
+    from buudien.counter.catalogue import seed_catalogue
+
+    seed_catalogue()

@@ -8,16 +8,10 @@ import pytest
 
 from buudien.core.models import Role, User
 from buudien.counter import services
-from buudien.counter.catalogue import seed_catalogue
 from buudien.counter.models import CounterSession
 from tests.conftest import Tree
 
 DAY = dt.date(2025, 3, 14)
-
-
-@pytest.fixture
-def catalogue(db: None) -> None:
-    seed_catalogue()
 
 
 @pytest.fixture
