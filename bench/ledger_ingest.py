@@ -158,8 +158,7 @@ def main() -> None:
         },
     )
     print(
-        f"  {rate:,.0f} entries/s with validation, idempotency and rollups; "  # noqa: T201
-        f"raw {raw_rate:,.0f}/s"
+        f"  {rate:,.0f} entries/s with validation, idempotency and rollups; raw {raw_rate:,.0f}/s"
     )
 
 

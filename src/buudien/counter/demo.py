@@ -97,7 +97,15 @@ def build() -> list[tuple[str, str, str]]:
                     for _ in range(count):
                         code = rng.choices(choices, weights)[0]
                         day_rows.append(
-                            _entry(rng, catalogue, unit, clerks[unit.pk], code, day, per_entry)
+                            _entry(
+                                rng,
+                                catalogue=catalogue,
+                                unit=unit,
+                                clerk=clerks[unit.pk],
+                                code=code,
+                                day=day,
+                                per_entry=per_entry * CALIBRATION[line],
+                            )
                         )
                 if day_rows:
                     sessions.append(_session(unit, clerks[unit.pk], day, day_rows))
