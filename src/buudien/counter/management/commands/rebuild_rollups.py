@@ -1,0 +1,17 @@
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from buudien.counter.services import rebuild_rollups
+
+
+class Command(BaseCommand):
+    help = "Tính lại bảng tổng hợp ngày và tháng từ sổ giao dịch."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--since", type=dt.date.fromisoformat, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = rebuild_rollups(since=options["since"])
+        self.stdout.write(f"Đã tính lại {rows} dòng tổng hợp ngày.")
