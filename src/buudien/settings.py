@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "buudien.core",
     "buudien.network",
     "buudien.counter",
+    "buudien.plans",
+    "buudien.reports",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +215,11 @@ NINJA_PAGINATION_PER_PAGE = 50
 BUUDIEN_PAGE_SIZE = 50
 
 # Each app that has demo data adds its builder here, in dependency order.
-BUUDIEN_DEMO_STEPS = ["buudien.network.demo.build", "buudien.counter.demo.build"]
+BUUDIEN_DEMO_STEPS = [
+    "buudien.network.demo.build",
+    "buudien.counter.demo.build",
+    "buudien.plans.demo.build",
+]
 # Lockout is per user name: a province office sits behind one NAT address, and locking it
 # would lock out every clerk there after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

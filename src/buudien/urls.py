@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("network/", include("buudien.network.urls")),
     path("counter/", include("buudien.counter.urls")),
+    path("plans/", include("buudien.plans.urls")),
+    path("reports/", include("buudien.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buudien.core.money import parse_amount
+from buudien.plans.models import Indicator
+
+
+class PlanForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.exclude(aggregation="ratio"), label=_("Chỉ tiêu")
+    )
+    target = forms.CharField(label=_("Kế hoạch năm"))
+    phasing = forms.ChoiceField(
+        label=_("Phân bổ theo tháng"),
+        choices=[
+            ("even", _("Chia đều 12 tháng")),
+            ("last_year", _("Theo cơ cấu tháng năm trước")),
+            ("entered", _("Nhập 12 tháng bên dưới")),
+        ],
+    )
+    months = forms.CharField(label=_("12 tháng (cách nhau bằng dấu ;)"), required=False)
+    effective_from = forms.DateField(
+        label=_("Áp dụng từ (khi điều chỉnh)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
+
+    def clean_target(self) -> int:
+        try:
+            return parse_amount(self.cleaned_data["target"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_months(self) -> list[int] | None:
+        raw = self.cleaned_data.get("months") or ""
+        if not raw.strip():
+            return None
+        try:
+            return [parse_amount(p) for p in raw.split(";")]
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class AllocateForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.exclude(aggregation="ratio"), label=_("Chỉ tiêu")
+    )
+    method = forms.ChoiceField(
+        label=_("Cách phân bổ"),
+        choices=[
+            ("last_year", _("Theo tỷ trọng thực hiện năm trước")),
+            ("entered", _("Nhập cho từng đơn vị")),
+        ],
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))

@@ -1,0 +1,81 @@
+"""Manual figures by Excel upload: one row per unit, month and indicator."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+
+from buudien.core.errors import DomainError
+from buudien.core.excel import Column, ImportSpec, ParsedRow
+from buudien.core.scoping import can_manage
+from buudien.network.models import PostUnit
+from buudien.plans import services
+from buudien.plans.models import Indicator, ManualValue
+
+
+class ManualValueImport(ImportSpec):
+    title = "Số liệu nhập tay"
+    columns = (
+        Column("unit", "Mã đơn vị", required=True, max_length=20),
+        Column("year", "Năm", kind="int", required=True, min_value=2000, max_value=2100),
+        Column("month", "Tháng", kind="int", required=True, min_value=1, max_value=12),
+        Column("indicator", "Mã chỉ tiêu", required=True, max_length=32),
+        Column(
+            "value", "Giá trị", kind="int", required=True, min_value=-(10**16), max_value=10**16
+        ),
+    )
+
+    def __init__(self) -> None:
+        self.units: dict[str, PostUnit] = {}
+        self.manual: set[str] = set()
+
+    def row_key(self, values: dict[str, Any]) -> Any:
+        return (
+            str(values["unit"]).upper(),
+            values["year"],
+            values["month"],
+            str(values["indicator"]).upper(),
+        )
+
+    def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
+        codes = {str(r.values.get("unit") or "").upper() for r in rows}
+        self.units = {u.code: u for u in PostUnit.objects.filter(code__in=codes)}
+        self.manual = set(Indicator.objects.filter(source="manual").values_list("code", flat=True))
+
+    def validate_row(self, row: ParsedRow, actor: Any) -> None:
+        unit = self.units.get(str(row.values["unit"]).upper())
+        if unit is None:
+            raise DomainError(
+                _("Không có đơn vị mã %(code)s.") % {"code": row.values["unit"]}, field="unit"
+            )
+        if not can_manage(actor, unit.path):
+            raise DomainError(
+                _("Đơn vị %(code)s nằm ngoài phạm vi quản lý của bạn.") % {"code": unit.code},
+                field="unit",
+            )
+        if str(row.values["indicator"]).upper() not in self.manual:
+            raise DomainError(
+                _("Chỉ tiêu %(code)s không phải chỉ tiêu nhập tay.")
+                % {"code": row.values["indicator"]},
+                field="indicator",
+            )
+
+    def apply_row(
+        self, values: dict[str, Any], actor: Any
+    ) -> Literal["created", "updated", "unchanged"]:
+        unit = self.units[str(values["unit"]).upper()]
+        code = str(values["indicator"]).upper()
+        current = ManualValue.objects.filter(
+            unit=unit, indicator_id=code, year=values["year"], month=values["month"]
+        ).first()
+        if current is not None and current.value == values["value"]:
+            return "unchanged"
+        services.enter_manual_values(
+            actor=actor,
+            unit=unit,
+            year=values["year"],
+            month=values["month"],
+            values={code: values["value"]},
+        )
+        return "created" if current is None else "updated"

@@ -1,0 +1,128 @@
+"""Indicators, yearly plans phased by month with their revisions, manual monthly values."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buudien.core.models import BaseModel
+
+
+class Indicator(models.Model):
+    """Something a unit is judged on: computed from operations or entered by finance."""
+
+    class Measure(models.TextChoices):
+        DONG = "dong", _("đồng")
+        ITEMS = "items", _("bưu gửi")
+        PEOPLE = "people", _("lượt người")
+        DOSSIERS = "dossiers", _("hồ sơ")
+        COUNT = "count", _("lượt")
+        PERCENT = "percent", _("%")
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("Tính từ nghiệp vụ")
+        MANUAL = "manual", _("Nhập tay (phòng tài chính)")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Cộng dồn")
+        AVERAGE = "average", _("Bình quân")
+        RATIO = "ratio", _("Tỷ số của hai chỉ tiêu")
+
+    code = models.CharField(_("mã chỉ tiêu"), max_length=32, primary_key=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    short_name = models.CharField(_("tên trong văn bản"), max_length=120, blank=True)
+    measure = models.CharField(_("đơn vị đo"), max_length=16, choices=Measure.choices)
+    source = models.CharField(_("nguồn"), max_length=16, choices=Source.choices)
+    computed_key = models.CharField(max_length=40, blank=True)
+    aggregation = models.CharField(
+        _("cách tổng hợp"), max_length=16, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    numerator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["order", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Plan(BaseModel):
+    """A yearly target for a unit and an indicator, phased by month; revisions keep history."""
+
+    unit = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="plans")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    revision = models.PositiveSmallIntegerField(_("lần điều chỉnh"), default=0)
+    effective_from = models.DateField(_("áp dụng từ"))
+    target = models.BigIntegerField(_("kế hoạch năm"))
+    monthly = models.JSONField(_("phân bổ theo tháng"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["year", "unit", "indicator", "revision"]
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "year", "revision"], name="one_plan_revision"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["year", "indicator", "unit"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"KH {self.year} {self.indicator_id} {self.unit_id} (lần {self.revision})"
+
+    @property
+    def label(self) -> str:
+        if self.revision == 0:
+            return f"KH giao đầu năm {self.year}"
+        return f"KH điều chỉnh lần {self.revision} (từ {self.effective_from:%d/%m/%Y})"
+
+    def for_months(self, months: list[int]) -> int:
+        return sum(int(self.monthly[m - 1]) for m in months)
+
+
+class ManualValue(models.Model):
+    """A figure entered by the finance office for a unit, indicator and month."""
+
+    unit = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    value = models.BigIntegerField(_("giá trị"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu nhập tay")
+        verbose_name_plural = _("số liệu nhập tay")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "year", "month"], name="one_manual_value"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="manual_value_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}-{self.month:02d} {self.value}"

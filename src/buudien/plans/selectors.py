@@ -1,0 +1,151 @@
+"""Reads for plans and indicator values; figures come from rollups, never raw entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from buudien.counter.models import MonthlyRollup
+from buudien.network.models import PostUnit
+from buudien.plans.models import Indicator, ManualValue, Plan
+from buudien.plans.periods import Period
+
+LINE_KEYS = {"revenue_delivery": "delivery", "revenue_finance": "finance", "revenue_media": "media"}
+
+
+def indicators() -> list[Indicator]:
+    return list(Indicator.objects.all())
+
+
+def _month_range(period: Period) -> tuple[dt.date, dt.date]:
+    return period.first_day, dt.date(period.year, period.months[-1], 1)
+
+
+def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
+    """Revenue by line, entries and point revenue for each unit subtree, in one query."""
+    start, end = _month_range(period)
+    rows = (
+        MonthlyRollup.objects.filter(month__gte=start, month__lte=end)
+        .values("unit__path", "unit__kind", "line")
+        .annotate(rev=Sum("revenue"), n=Sum("count"))
+        .order_by()
+    )
+    out: dict[str, dict[str, int]] = {p: defaultdict(int) for p in unit_paths}  # type: ignore[misc]
+    for r in rows:
+        for p in unit_paths:
+            if r["unit__path"].startswith(p):
+                t = out[p]
+                t["revenue_total"] += r["rev"]
+                t[f"revenue_{r['line']}"] += r["rev"]
+                t["entries"] += r["n"]
+                if r["unit__kind"] == PostUnit.Kind.COMMUNE_POINT:
+                    t["point_revenue"] += r["rev"]
+    return out
+
+
+def active_points(unit_path: str, on: dt.date) -> int:
+    return (
+        PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT, path__startswith=unit_path)
+        .filter(
+            Q(opened_on__isnull=True) | Q(opened_on__lte=on),
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        .count()
+    )
+
+
+def manual_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
+    rows = (
+        ManualValue.objects.filter(year=period.year, month__in=period.months)
+        .values("unit__path", "indicator_id", "indicator__aggregation")
+        .annotate(total=Sum("value"), n=Count("pk"))
+        .order_by()
+    )
+    sums: dict[str, dict[str, list[int]]] = {p: defaultdict(lambda: [0, 0]) for p in unit_paths}
+    for r in rows:
+        for p in unit_paths:
+            if r["unit__path"].startswith(p):
+                acc = sums[p][r["indicator_id"]]
+                acc[0] += r["total"]
+                acc[1] += r["n"]
+    aggregation = {i.code: i.aggregation for i in Indicator.objects.filter(source="manual")}
+    out: dict[str, dict[str, int]] = {}
+    for p, per in sums.items():
+        out[p] = {}
+        for code, (total, n) in per.items():
+            if aggregation.get(code) == Indicator.Aggregation.AVERAGE:
+                out[p][code] = (total + n // 2) // n if n else 0
+            else:
+                out[p][code] = total
+    return out
+
+
+def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | None]]:
+    """Every indicator's actual value for each unit's subtree over the period."""
+    paths = [u.path for u in units]
+    computed = rollup_totals(paths, period)
+    manual = manual_totals(paths, period)
+    inds = indicators()
+    result: dict[Any, dict[str, int | None]] = {}
+    for unit in units:
+        c = computed[unit.path]
+        m = manual[unit.path]
+        vals: dict[str, int | None] = {}
+        for ind in inds:
+            if ind.aggregation == Indicator.Aggregation.RATIO:
+                continue
+            if ind.source == Indicator.Source.COMPUTED:
+                if ind.computed_key == "revenue_per_point_month":
+                    points = active_points(unit.path, period.last_day)
+                    denom = points * len(period.months)
+                    vals[ind.code] = (c["point_revenue"] + denom // 2) // denom if denom else None
+                else:
+                    vals[ind.code] = c.get(ind.computed_key, 0)
+            elif ind.aggregation != Indicator.Aggregation.RATIO:
+                vals[ind.code] = m.get(ind.code)
+        for ind in inds:
+            if ind.aggregation == Indicator.Aggregation.RATIO:
+                num = vals.get(ind.numerator_id or "")
+                den = vals.get(ind.denominator_id or "")
+                scale = 100 if ind.measure == Indicator.Measure.PERCENT else 1
+                vals[ind.code] = (
+                    None if num is None or not den else ((num * scale * 2 + den) // (2 * den))
+                )
+        result[unit.pk] = vals
+    return result
+
+
+def plan_for(unit: PostUnit, indicator_code: str, period: Period) -> Plan | None:
+    """The revision in force at the end of the period (the first one if none yet)."""
+    revisions = list(
+        Plan.objects.filter(unit=unit, indicator_id=indicator_code, year=period.year).order_by(
+            "-revision"
+        )
+    )
+    for plan in revisions:
+        if plan.effective_from <= period.last_day:
+            return plan
+    return revisions[-1] if revisions else None
+
+
+def plans_for(units: list[PostUnit], period: Period) -> dict[tuple[Any, str], Plan]:
+    """The plan revision in force for each unit and indicator, in one query."""
+    found: dict[tuple[Any, str], Plan] = {}
+    first: dict[tuple[Any, str], Plan] = {}
+    for plan in Plan.objects.filter(unit__in=units, year=period.year).order_by("revision"):
+        key = (plan.unit_id, plan.indicator_id)
+        first.setdefault(key, plan)
+        if plan.effective_from <= period.last_day:
+            found[key] = plan
+    return first | found
+
+
+def revisions(unit: PostUnit, year: int) -> list[Plan]:
+    return list(
+        Plan.objects.filter(unit=unit, year=year)
+        .select_related("indicator", "created_by")
+        .order_by("indicator__order", "revision")
+    )
