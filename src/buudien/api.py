@@ -9,6 +9,7 @@ from buudien.core.api_auth import auth_methods
 from buudien.core.errors import DomainError, ErrorCode
 from buudien.counter.api import router as counter_router
 from buudien.network.api import router as network_router
+from buudien.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="buudien API",
@@ -41,3 +42,4 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/network/", network_router)
 api.add_router("/counter/", counter_router)
+api.add_router("/reports/", reports_router)

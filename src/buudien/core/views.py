@@ -48,7 +48,25 @@ def home(request: HttpRequest) -> HttpResponse:
                 _("Nhận danh sách điểm BĐ-VHX của tỉnh, có báo cáo lỗi từng dòng."),
             )
         )
-    return render(request, "core/home.html", {"actions": actions, "scope": scope})
+    if user.role in {Role.CLERK}:
+        actions.insert(
+            0,
+            ("counter:page", _("Quầy giao dịch"), _("Mở ca, ghi giao dịch, in biên lai, kết ca.")),
+        )
+    show_dashboard = user.role != Role.CLERK and bool(user.home_unit_id or user.partner_id)
+    if show_dashboard:
+        actions.append(
+            (
+                "reports:dashboard",
+                _("Bảng điều hành và báo cáo"),
+                _("Thực hiện so với kế hoạch, cùng kỳ, theo nhóm dịch vụ và đơn vị."),
+            )
+        )
+    return render(
+        request,
+        "core/home.html",
+        {"actions": actions, "scope": scope, "show_dashboard": show_dashboard},
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

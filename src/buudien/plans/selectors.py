@@ -25,24 +25,39 @@ def _month_range(period: Period) -> tuple[dt.date, dt.date]:
 
 
 def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
-    """Revenue by line, entries and point revenue for each unit subtree, in one query."""
+    """Revenue by line, entries and point revenue for each unit subtree, in one query.
+
+    The rollups are grouped by unit id only (no join), then folded into the subtrees here.
+    """
     start, end = _month_range(period)
+    root = min(unit_paths, key=len) if unit_paths else "/"
+    common = root
+    for p in unit_paths:
+        while not p.startswith(common):
+            common = common[: common.rstrip("/").rfind("/") + 1] or "/"
+    units = {
+        pk: (path, kind)
+        for pk, path, kind in PostUnit.objects.filter(path__startswith=common).values_list(
+            "pk", "path", "kind"
+        )
+    }
     rows = (
-        MonthlyRollup.objects.filter(month__gte=start, month__lte=end)
-        .values("unit__path", "unit__kind", "line")
+        MonthlyRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=list(units))
+        .values_list("unit_id", "line")
         .annotate(rev=Sum("revenue"), n=Sum("count"))
         .order_by()
     )
     out: dict[str, dict[str, int]] = {p: defaultdict(int) for p in unit_paths}  # type: ignore[misc]
-    for r in rows:
+    for unit_id, line, rev, n in rows:
+        path, kind = units[unit_id]
         for p in unit_paths:
-            if r["unit__path"].startswith(p):
+            if path.startswith(p):
                 t = out[p]
-                t["revenue_total"] += r["rev"]
-                t[f"revenue_{r['line']}"] += r["rev"]
-                t["entries"] += r["n"]
-                if r["unit__kind"] == PostUnit.Kind.COMMUNE_POINT:
-                    t["point_revenue"] += r["rev"]
+                t["revenue_total"] += rev
+                t[f"revenue_{line}"] += rev
+                t["entries"] += n
+                if kind == PostUnit.Kind.COMMUNE_POINT:
+                    t["point_revenue"] += rev
     return out
 
 

@@ -124,14 +124,16 @@ def _rows(units: list[PostUnit], period: Period, inds: list[Indicator]) -> dict[
     return out
 
 
-def plan_vs_actual(user: Any, unit: PostUnit, period: Period) -> PlanActualReport:
+def plan_vs_actual(
+    user: Any, unit: PostUnit, period: Period, *, with_children: bool = True
+) -> PlanActualReport:
     """Actual, plan, % of plan, same period last year and % of it, with the children."""
     ensure_in_scope(user, unit.path)
     inds = plan_selectors.indicators()
     rows = _rows([unit], period, inds)[unit.pk]
     report = PlanActualReport(unit=unit, period=period, rows=rows)
     child_kind = CHILD_KIND.get(unit.kind)
-    if child_kind:
+    if child_kind and with_children:
         children = list(scoped(PostUnit.objects.filter(parent=unit), user).order_by("code"))
         if unit.kind == "area":  # an area's drill-down goes straight to its points
             children = list(

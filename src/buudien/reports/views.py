@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = int(request.GET.get("year") or today.year)
     month = int(request.GET.get("month") or (today.month if year == today.year else 12))
     period = Period(year, "ytd", month)
-    report = plan_vs_actual(user, unit, period)
+    report = plan_vs_actual(user, unit, period, with_children=False)
     return render(
         request,
         "reports/dashboard.html",
