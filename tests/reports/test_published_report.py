@@ -29,7 +29,7 @@ TRIEU = 1_000_000
 
 
 def _entry(
-    unit: PostUnit, session: CounterSession, service: Service, day: dt.date, revenue: int, n: int
+    unit: PostUnit, session: CounterSession, service: Service, day: dt.date, *, revenue: int, n: int
 ) -> LedgerEntry:
     return LedgerEntry(
         idempotency_key=f"pub-{unit.code}-{service.code}-{day}-{n}",
@@ -75,16 +75,20 @@ def cao_bang_2023(db: None, catalogue: None) -> dict[str, Any]:
     entries = []
     # Points: 6,8 triệu per point per month in media; the rest of each line at the office.
     for i, p in enumerate(points):
-        entries.append(_entry(p, session, svc["media"], dt.date(2023, 5, 1), 81_600_000, i))
+        entries.append(
+            _entry(p, session, svc["media"], dt.date(2023, 5, 1), revenue=81_600_000, n=i)
+        )
     lines = {
         "delivery": 19_524_400_000,
         "finance": 80_572_400_000,
         "media": 13_201_400_000 - 150 * 81_600_000,
     }
     for line, value in lines.items():
-        entries.append(_entry(office, session, svc[line], dt.date(2023, 6, 1), value, 1000))
+        entries.append(
+            _entry(office, session, svc[line], dt.date(2023, 6, 1), revenue=value, n=1000)
+        )
     entries.append(
-        _entry(office, session, svc["finance"], dt.date(2022, 6, 1), 93_635_000_000, 1001)
+        _entry(office, session, svc["finance"], dt.date(2022, 6, 1), revenue=93_635_000_000, n=1001)
     )
     LedgerEntry.objects.bulk_create(entries)
     rebuild_rollups()

@@ -1,4 +1,4 @@
-"""`buudien report --unit CODE --year 2024 [--month M | --quarter Q] --format pdf|xlsx|html -o FILE`."""
+"""`buudien report --unit CODE --year Y [--month M | --quarter Q] --format pdf|xlsx|html -o F`."""
 
 from pathlib import Path
 from typing import Any
