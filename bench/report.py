@@ -68,11 +68,11 @@ def build(n: int) -> None:
               direction, revenue, method, customer_name, customer_phone, customer_id_no,
               source_type, source_id, reason, created_at)
             SELECT gen_random_uuid(), 'bench-' || g, 'B' || g, u.unit_id, %s, u.session_id,
-              s.id, s.line, DATE '2024-01-01' + (g %% 731), now(), 1,
+              s.id, s.line, DATE '2024-01-01' + (g %% 731)::int, now(), 1,
               1000 * (50 + (g * 7919) %% 5000),
               CASE WHEN s.kind = 'payout' THEN 'out' ELSE 'in' END,
               1000 * (5 + (g * 104729) %% 200), 'cash', '', '', '', '', '', '', now()
-            FROM generate_series(1, %s) AS g
+            FROM generate_series(1::bigint, %s::bigint) AS g
             JOIN bench_units u ON u.k = 1 + (g * 31) %% {n_units}
             JOIN bench_services s ON s.k = 1 + (g * 17) %% {n_services}
             """,  # noqa: S608 - counts come from the database, not from users
