@@ -17,8 +17,10 @@ N = int(os.environ.get("BENCH_N", "5000000"))
 
 
 def _setup() -> str:
-    os.environ.setdefault("BENCH_DATABASE_URL", os.environ.get(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"))
+    os.environ.setdefault(
+        "BENCH_DATABASE_URL",
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"),
+    )
     from bench._common import setup_django
 
     return setup_django("report")
@@ -48,15 +50,27 @@ def build(n: int) -> None:
     from django.utils import timezone
 
     CounterSession.objects.filter(clerk=clerk).delete()
-    sessions = [CounterSession.objects.create(unit=u, clerk=clerk, business_date=timezone.localdate(),
-                                              opened_at=timezone.now(), opening_cash=0,
-                                              status="closed") for u in units]
+    sessions = [
+        CounterSession.objects.create(
+            unit=u,
+            clerk=clerk,
+            business_date=timezone.localdate(),
+            opened_at=timezone.now(),
+            opening_cash=0,
+            status="closed",
+        )
+        for u in units
+    ]
     with connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE bench_units AS SELECT * FROM unnest(%s::uuid[], %s::uuid[])"
-                    " WITH ORDINALITY AS t(unit_id, session_id, k)",
-                    [[u.pk for u in units], [s.pk for s in sessions]])
-        cur.execute("CREATE TEMP TABLE bench_services AS SELECT id, line, kind, "
-                    "row_number() OVER (ORDER BY code) AS k FROM counter_service")
+        cur.execute(
+            "CREATE TEMP TABLE bench_units AS SELECT * FROM unnest(%s::uuid[], %s::uuid[])"
+            " WITH ORDINALITY AS t(unit_id, session_id, k)",
+            [[u.pk for u in units], [s.pk for s in sessions]],
+        )
+        cur.execute(
+            "CREATE TEMP TABLE bench_services AS SELECT id, line, kind, "
+            "row_number() OVER (ORDER BY code) AS k FROM counter_service"
+        )
         cur.execute("SELECT count(*) FROM bench_units")
         n_units = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM bench_services")
@@ -75,7 +89,7 @@ def build(n: int) -> None:
             FROM generate_series(1::bigint, %s::bigint) AS g
             JOIN bench_units u ON u.k = 1 + (g * 31) %% {n_units}
             JOIN bench_services s ON s.k = 1 + (g * 17) %% {n_services}
-            """,  # noqa: S608 - counts come from the database, not from users
+            """,
             [clerk.pk, n],
         )
         cur.execute("ANALYZE counter_ledgerentry")
@@ -89,20 +103,31 @@ def export_parquet(target: Path) -> None:
 
     csv = target.with_suffix(".csv")
     units_csv = target.with_name("units.csv")
-    with connection.cursor() as cur, open(csv, "wb") as f:
-        with cur.copy("COPY (SELECT unit_id, line, business_date, revenue FROM "
-                      "counter_ledgerentry) TO STDOUT WITH CSV HEADER") as copy:
-            for data in copy:
-                f.write(data)
-    with connection.cursor() as cur, open(units_csv, "wb") as f:
-        with cur.copy("COPY (SELECT id, path, kind FROM network_postunit) TO STDOUT WITH CSV "
-                      "HEADER") as copy:
-            for data in copy:
-                f.write(data)
+    with (
+        connection.cursor() as cur,
+        open(csv, "wb") as f,
+        cur.copy(
+            "COPY (SELECT unit_id, line, business_date, revenue FROM "
+            "counter_ledgerentry) TO STDOUT WITH CSV HEADER"
+        ) as copy,
+    ):
+        for data in copy:
+            f.write(data)
+    with (
+        connection.cursor() as cur,
+        open(units_csv, "wb") as f,
+        cur.copy(
+            "COPY (SELECT id, path, kind FROM network_postunit) TO STDOUT WITH CSV HEADER"
+        ) as copy,
+    ):
+        for data in copy:
+            f.write(data)
     con = duckdb.connect()
     con.execute(f"COPY (SELECT * FROM read_csv_auto('{csv}')) TO '{target}' (FORMAT PARQUET)")
-    con.execute(f"COPY (SELECT * FROM read_csv_auto('{units_csv}')) TO "
-                f"'{target.with_name('units.parquet')}' (FORMAT PARQUET)")
+    con.execute(
+        f"COPY (SELECT * FROM read_csv_auto('{units_csv}')) TO "
+        f"'{target.with_name('units.parquet')}' (FORMAT PARQUET)"
+    )
     csv.unlink()
     units_csv.unlink()
 
@@ -111,7 +136,7 @@ def main() -> None:
     database = _setup()
     start = time.perf_counter()
     build(N)
-    print(f"  data ready in {time.perf_counter() - start:.0f} s")  # noqa: T201
+    print(f"  data ready in {time.perf_counter() - start:.0f} s")
     import duckdb
 
     from buudien.core.models import User
@@ -160,12 +185,22 @@ def main() -> None:
         base_net = median_time(duck_network, repeat=9)
     ours_pa = median_time(plan_actual, repeat=9)
     ours_net = median_time(network, repeat=9)
-    write_result(name="report_plan_actual", database=database, n=n, median_s=ours_pa,
-                 baseline="DuckDB GROUP BY over the raw entries in Parquet",
-                 baseline_median_s=base_pa)
-    write_result(name="report_network", database=database, n=n, median_s=ours_net,
-                 baseline="DuckDB GROUP BY over the raw entries in Parquet",
-                 baseline_median_s=base_net)
+    write_result(
+        name="report_plan_actual",
+        database=database,
+        n=n,
+        median_s=ours_pa,
+        baseline="DuckDB GROUP BY over the raw entries in Parquet",
+        baseline_median_s=base_pa,
+    )
+    write_result(
+        name="report_network",
+        database=database,
+        n=n,
+        median_s=ours_net,
+        baseline="DuckDB GROUP BY over the raw entries in Parquet",
+        baseline_median_s=base_net,
+    )
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "buudien.counter",
     "buudien.plans",
     "buudien.reports",
+    "buudien.dossiers",
 ]
 
 MIDDLEWARE = [

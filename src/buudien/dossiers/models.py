@@ -38,8 +38,12 @@ class Procedure(BaseModel):
 
     code = models.CharField(_("mã thủ tục quốc gia"), max_length=32, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=300)
-    agency = models.ForeignKey("network.Partner", verbose_name=_("cơ quan giải quyết"),
-                               on_delete=models.PROTECT, related_name="procedures")
+    agency = models.ForeignKey(
+        "network.Partner",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
     field = models.CharField(_("lĩnh vực"), max_length=120)
     processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
     agency_fee = models.BigIntegerField(_("phí, lệ phí của cơ quan (đồng)"), default=0)
@@ -65,8 +69,9 @@ class RequiredDocument(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
     name = models.CharField(_("tên giấy tờ"), max_length=300)
-    form = models.CharField(_("hình thức"), max_length=10, choices=Form.choices,
-                            default=Form.ORIGINAL)
+    form = models.CharField(
+        _("hình thức"), max_length=10, choices=Form.choices, default=Form.ORIGINAL
+    )
     copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
     required = models.BooleanField(_("bắt buộc"), default=True)
     condition = models.CharField(_("trường hợp cần nộp"), max_length=200, blank=True)
@@ -114,10 +119,15 @@ class Dossier(BaseModel):
     code = models.CharField(_("mã hồ sơ"), max_length=20, unique=True)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
     agency = models.ForeignKey("network.Partner", on_delete=models.PROTECT, related_name="+")
-    point = models.ForeignKey("network.PostUnit", verbose_name=_("điểm tiếp nhận"),
-                              on_delete=models.PROTECT, related_name="dossiers")
-    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices,
-                               default=Channel.COUNTER)
+    point = models.ForeignKey(
+        "network.PostUnit",
+        verbose_name=_("điểm tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(
+        _("kênh"), max_length=10, choices=Channel.choices, default=Channel.COUNTER
+    )
     home_delivery = models.BooleanField(_("trả kết quả tại nhà"), default=False)
     citizen_name = models.CharField(_("họ tên công dân"), max_length=200)
     citizen_id = models.CharField(_("số CCCD"), max_length=12)
@@ -125,15 +135,21 @@ class Dossier(BaseModel):
     address = models.CharField(_("địa chỉ"), max_length=300)
     representative_name = models.CharField(_("người nộp thay"), max_length=200, blank=True)
     representative_id = models.CharField(_("CCCD người nộp thay"), max_length=12, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices,
-                              default=Status.RECEIVED, db_index=True)
-    place = models.CharField(_("đang ở"), max_length=10, choices=Place.choices,
-                             default=Place.POINT)
-    batch = models.ForeignKey("Batch", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=24,
+        choices=Status.choices,
+        default=Status.RECEIVED,
+        db_index=True,
+    )
+    place = models.CharField(_("đang ở"), max_length=10, choices=Place.choices, default=Place.POINT)
+    batch = models.ForeignKey(
+        "Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_at = models.DateTimeField(_("tiếp nhận lúc"))
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     due_date = models.DateField(_("hẹn trả kết quả"), db_index=True)
     step_due = models.DateField(_("hạn của bước hiện tại"), null=True, blank=True, db_index=True)
     agency_receipt_no = models.CharField(_("số biên nhận của cơ quan"), max_length=40, blank=True)
@@ -161,8 +177,9 @@ class Dossier(BaseModel):
 
 class DossierDocument(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    required = models.ForeignKey(RequiredDocument, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    required = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("giấy tờ"), max_length=300)
     form = models.CharField(_("hình thức"), max_length=10, choices=RequiredDocument.Form.choices)
     count = models.PositiveSmallIntegerField(_("số bản"), default=1)
@@ -180,8 +197,9 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("lúc"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(_("thao tác"), max_length=40)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
@@ -213,12 +231,14 @@ class Batch(BaseModel):
     unit = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("network.Partner", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_slip = models.FileField(_("biên bản có chữ ký"), upload_to="slips/", blank=True)
 
     class Meta:
@@ -260,8 +280,9 @@ class Complaint(BaseModel):
     resolution = models.TextField(_("kết quả giải quyết"), blank=True)
     compensation = models.BigIntegerField(_("bồi thường (đồng)"), default=0)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received_at"]
@@ -269,7 +290,7 @@ class Complaint(BaseModel):
         verbose_name_plural = _("khiếu nại")
 
     def __str__(self) -> str:
-        return f"KN {self.dossier_id} {self.kind}"
+        return f"KN {self.pk} {self.kind}"
 
 
 class LookupAttempt(models.Model):

@@ -30,11 +30,7 @@ def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, 
     The rollups are grouped by unit id only (no join), then folded into the subtrees here.
     """
     start, end = _month_range(period)
-    root = min(unit_paths, key=len) if unit_paths else "/"
-    common = root
-    for p in unit_paths:
-        while not p.startswith(common):
-            common = common[: common.rstrip("/").rfind("/") + 1] or "/"
+    common = _common_prefix(unit_paths)
     units = {
         pk: (path, kind)
         for pk, path, kind in PostUnit.objects.filter(path__startswith=common).values_list(
@@ -61,15 +57,41 @@ def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, 
     return out
 
 
-def active_points(unit_path: str, on: dt.date) -> int:
-    return (
-        PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT, path__startswith=unit_path)
-        .filter(
-            Q(opened_on__isnull=True) | Q(opened_on__lte=on),
-        )
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-        .count()
+def monthly_revenue(unit_path: str, period: Period) -> dict[int, int]:
+    """Revenue of a subtree month by month (for the trend chart)."""
+    start, end = _month_range(period)
+    ids = PostUnit.objects.filter(path__startswith=unit_path).values("pk")
+    rows = (
+        MonthlyRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=ids)
+        .values_list("month")
+        .annotate(rev=Sum("revenue"))
+        .order_by("month")
     )
+    return {month.month: rev for month, rev in rows}
+
+
+def active_points(unit_path: str, on: dt.date) -> int:
+    return active_points_many([unit_path], on)[unit_path]
+
+
+def active_points_many(unit_paths: list[str], on: dt.date) -> dict[str, int]:
+    """Commune points open on a day, for each subtree, from one query."""
+    prefix = _common_prefix(unit_paths)
+    paths = list(
+        PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT, path__startswith=prefix)
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        .values_list("path", flat=True)
+    )
+    return {p: sum(1 for x in paths if x.startswith(p)) for p in unit_paths}
+
+
+def _common_prefix(unit_paths: list[str]) -> str:
+    common = min(unit_paths, key=len) if unit_paths else "/"
+    for p in unit_paths:
+        while not p.startswith(common):
+            common = common[: common.rstrip("/").rfind("/") + 1] or "/"
+    return common
 
 
 def manual_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
@@ -104,6 +126,11 @@ def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | N
     computed = rollup_totals(paths, period)
     manual = manual_totals(paths, period)
     inds = indicators()
+    points = (
+        active_points_many(paths, period.last_day)
+        if any(i.computed_key == "revenue_per_point_month" for i in inds)
+        else {}
+    )
     result: dict[Any, dict[str, int | None]] = {}
     for unit in units:
         c = computed[unit.path]
@@ -114,8 +141,7 @@ def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | N
                 continue
             if ind.source == Indicator.Source.COMPUTED:
                 if ind.computed_key == "revenue_per_point_month":
-                    points = active_points(unit.path, period.last_day)
-                    denom = points * len(period.months)
+                    denom = points[unit.path] * len(period.months)
                     vals[ind.code] = (c["point_revenue"] + denom // 2) // denom if denom else None
                 else:
                     vals[ind.code] = c.get(ind.computed_key, 0)

@@ -100,6 +100,16 @@ class PlanActualReport:
 def _rows(units: list[PostUnit], period: Period, inds: list[Indicator]) -> dict[Any, list[Row]]:
     now = plan_selectors.values(units, period)
     before = plan_selectors.values(units, period.last_year())
+    return _rows_from(units, period, inds, now, before)
+
+
+def _rows_from(
+    units: list[PostUnit],
+    period: Period,
+    inds: list[Indicator],
+    now: dict[Any, dict[str, int | None]],
+    before: dict[Any, dict[str, int | None]],
+) -> dict[Any, list[Row]]:
     plans = plan_selectors.plans_for(units, period)
     out: dict[Any, list[Row]] = {}
     for unit in units:
@@ -130,39 +140,27 @@ def plan_vs_actual(
     """Actual, plan, % of plan, same period last year and % of it, with the children."""
     ensure_in_scope(user, unit.path)
     inds = plan_selectors.indicators()
-    rows = _rows([unit], period, inds)[unit.pk]
+    children: list[PostUnit] = []
+    if CHILD_KIND.get(unit.kind) and with_children:
+        below = PostUnit.objects.filter(parent=unit)
+        if unit.kind == "area":  # an area's drill-down goes straight to its offices and points
+            below = PostUnit.objects.filter(
+                path__startswith=unit.path, kind__in=["office", "commune_point"]
+            ).exclude(pk=unit.pk)
+        children = list(scoped(below, user).order_by("path"))
+    everyone = [unit, *children]
+    now = plan_selectors.values(everyone, period)
+    before = plan_selectors.values(everyone, period.last_year())
+    rows = _rows_from([unit], period, inds, now, before)[unit.pk]
     report = PlanActualReport(unit=unit, period=period, rows=rows)
-    child_kind = CHILD_KIND.get(unit.kind)
-    if child_kind and with_children:
-        children = list(scoped(PostUnit.objects.filter(parent=unit), user).order_by("code"))
-        if unit.kind == "area":  # an area's drill-down goes straight to its points
-            children = list(
-                scoped(
-                    PostUnit.objects.filter(
-                        path__startswith=unit.path, kind__in=["office", "commune_point"]
-                    ),
-                    user,
-                )
-                .exclude(pk=unit.pk)
-                .order_by("path")
-            )
-        revenue_inds = [i for i in inds if i.code in {"DT_TONG", "DT_BCCP", "DT_TCBC", "DT_PPTT"}]
-        child_rows = _rows(children, period, revenue_inds)
+    if children:
+        revenue = [i for i in inds if i.code in {"DT_TONG", "DT_BCCP", "DT_TCBC", "DT_PPTT"}]
+        child_rows = _rows_from(children, period, revenue, now, before)
         report.children = [
             ChildRow(c, {r.indicator.code: r for r in child_rows[c.pk]}) for c in children
         ]
     plan = plan_selectors.plan_for(unit, "DT_TONG", period)
-    monthly = (
-        MonthlyRollup.objects.filter(
-            unit__path__startswith=unit.path,
-            month__year=period.year,
-            month__month__in=period.months,
-        )
-        .values("month")
-        .annotate(rev=Sum("revenue"))
-        .order_by("month")
-    )
-    by_month = {r["month"].month: r["rev"] for r in monthly}
+    by_month = plan_selectors.monthly_revenue(unit.path, period)
     report.monthly = [
         (m, by_month.get(m, 0), int(plan.monthly[m - 1]) if plan else None) for m in period.months
     ]
@@ -241,8 +239,22 @@ def network_report(user: Any, unit: PostUnit, period: Period) -> NetworkReport:
     )
     per_month = {p.pk: (revenue.get(p.pk, 0) + months // 2) // months for p in points}
     ranked = sorted(points, key=lambda p: (-per_month[p.pk], p.code))
-    values = plan_selectors.values([unit], period)[unit.pk]
-    last = plan_selectors.values([unit], period.last_year())[unit.pk]
+    last_period = period.last_year()
+    last_revenue = MonthlyRollup.objects.filter(
+        unit__in=points_qs,
+        month__gte=last_period.first_day,
+        month__lte=last_period.first_day.replace(month=last_period.months[-1]),
+    ).aggregate(rev=Sum("revenue"))["rev"]
+    active = plan_selectors.active_points_many([unit.path], period.last_day)[unit.path]
+    active_last = plan_selectors.active_points_many([unit.path], last_period.last_day)[unit.path]
+    denom = active * months
+    values = {"DT_DIEM": (sum(revenue.values()) + denom // 2) // denom if denom else None}
+    denom_last = active_last * months
+    last = {
+        "DT_DIEM": (last_revenue + denom_last // 2) // denom_last
+        if denom_last and last_revenue is not None
+        else None
+    }
     profile = CommunePointProfile.objects.filter(unit__in=points_qs)
     counts = profile.aggregate(
         multi=Count("pk", filter=Q(operating_model="multi_service")),
