@@ -189,7 +189,7 @@ class DossierDocument(models.Model):
         verbose_name_plural = _("giấy tờ đã nhận")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_form_display()}, {self.count})"
+        return f"{self.name} ({self.count})"
 
 
 class DossierEvent(models.Model):
@@ -211,7 +211,7 @@ class DossierEvent(models.Model):
         ordering: ClassVar[list[str]] = ["dossier", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id} {self.action}"
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
 
 
 class Batch(BaseModel):
@@ -261,7 +261,7 @@ class BatchItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.batch_id} {self.dossier_id}"
+        return f"{self.pk} ({self.documents})"
 
 
 class Complaint(BaseModel):
