@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from buudien.core.api_auth import auth_methods
 from buudien.core.errors import DomainError, ErrorCode
 from buudien.counter.api import router as counter_router
+from buudien.dossiers.api import public_router
+from buudien.dossiers.api import router as dossiers_router
 from buudien.network.api import router as network_router
 from buudien.reports.api import router as reports_router
 
@@ -27,6 +29,9 @@ STATUS_BY_CODE = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.STALE: 409,
+    "dossier.stale": 409,
+    "dossier.not_found": 404,
+    "dossier.throttled": 429,
 }
 
 
@@ -43,3 +48,5 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 api.add_router("/network/", network_router)
 api.add_router("/counter/", counter_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/dossiers/", dossiers_router)
+api.add_router("/public/", public_router)

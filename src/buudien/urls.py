@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from buudien.api import api
 from buudien.core import views as core_views
+from buudien.dossiers import views as dossier_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("counter/", include("buudien.counter.urls")),
     path("plans/", include("buudien.plans.urls")),
     path("reports/", include("buudien.reports.urls")),
+    path("dossiers/", include("buudien.dossiers.urls")),
+    path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -145,3 +145,24 @@ class AuditEvent(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class OutboxMessage(models.Model):
+    """A message to a citizen (SMS or Zalo); development and tests keep it here to read."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    channel = models.CharField(max_length=10, default="sms")
+    to = models.CharField(max_length=20)
+    body = models.TextField()
+    topic = models.CharField(max_length=40, blank=True)
+    ref = models.CharField(max_length=64, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        verbose_name = _("tin nhắn gửi đi")
+        verbose_name_plural = _("hộp thư đi")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.to}: {self.body[:40]}"

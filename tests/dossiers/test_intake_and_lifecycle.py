@@ -1,0 +1,233 @@
+"""Intake, deadlines in working days, the state machine, batches and the public look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from buudien.core.errors import DomainError, Forbidden, OutOfScope
+from buudien.core.models import OutboxMessage, Role, User
+from buudien.counter.models import CounterSession, LedgerEntry
+from buudien.dossiers import selectors, services
+from buudien.dossiers.calendar import add_working_days, working_days_late
+from buudien.dossiers.errors import DossierError
+from buudien.dossiers.models import Batch, Dossier, Procedure
+from buudien.dossiers.services import DocumentIn
+from tests.conftest import Tree
+from tests.dossiers.conftest import CITIZEN, full_documents
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def take_in(session: CounterSession, user: User, procedure: Procedure, **kw: Any) -> Dossier:
+    return services.intake(
+        clerk=user,
+        session=session,
+        procedure=procedure,
+        documents=kw.pop("documents", full_documents(procedure)),
+        **(CITIZEN | kw),
+    )
+
+
+def test_a_missing_required_document_is_refused_with_what_to_bring(
+    clerk_session: CounterSession, users: dict[str, User], procedures: dict[str, Procedure]
+) -> None:
+    birth = procedures["1.001193"]
+    docs = [d for d in full_documents(birth) if "chứng sinh" not in d.name]
+    with pytest.raises(DossierError, match="cần mang thêm: Giấy chứng sinh"):
+        take_in(clerk_session, users[Role.CLERK], birth, documents=docs)
+    assert not Dossier.objects.exists()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_copy_where_an_original_is_required_is_refused(
+    clerk_session: CounterSession, users: dict[str, User], procedures: dict[str, Procedure]
+) -> None:
+    birth = procedures["1.001193"]
+    docs = [
+        DocumentIn(d.required_id, d.name, "copy" if "chứng sinh" in d.name else d.form, d.count)
+        for d in full_documents(birth)
+    ]
+    with pytest.raises(DossierError, match="Giấy chứng sinh: cần bản chính"):
+        take_in(clerk_session, users[Role.CLERK], birth, documents=docs)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("citizen_id", "12345", "12 chữ số"),
+        ("phone", "0212345678", "điện thoại"),
+    ],
+)
+def test_a_bad_citizen_id_or_phone_is_refused(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    with pytest.raises(DomainError, match=message):
+        take_in(clerk_session, users[Role.CLERK], procedures["1.002809"], **{field: value})
+    assert not Dossier.objects.exists()
+
+
+def test_intake_posts_the_fees_and_promises_a_date(
+    clerk_session: CounterSession, users: dict[str, User], procedures: dict[str, Procedure]
+) -> None:
+    licence = procedures["1.002809"]
+    d = take_in(
+        clerk_session,
+        users[Role.CLERK],
+        licence,
+        home_delivery=True,
+        received_at=dt.datetime(2025, 3, 14, 9, 0, tzinfo=TZ),
+    )
+    fees = {e.service.code: e for e in LedgerEntry.objects.filter(source_id=str(d.pk))}
+    assert set(fees) == {"BC-HCC", "TC-PHIHC", "BC-HCC-NHA"}
+    assert fees["TC-PHIHC"].amount == 135_000
+    assert fees["TC-PHIHC"].revenue == 1_000
+    assert d.due_date == dt.date(2025, 3, 21)  # Friday + 5 working days
+    assert d.events.get().action == "intake"
+
+
+def test_deadlines_skip_tet_and_weekends() -> None:
+    from buudien.dossiers.calendar import seed_holidays
+
+    seed_holidays()
+    friday_before_tet = dt.date(2025, 1, 24)
+    assert add_working_days(friday_before_tet, 5) == dt.date(2025, 2, 7)
+    saturday = dt.date(2025, 3, 15)
+    assert add_working_days(saturday, 3) == dt.date(2025, 3, 20)
+    assert add_working_days(dt.date(2025, 4, 25), 1) == dt.date(2025, 4, 26)  # a make-up Saturday
+    assert working_days_late(dt.date(2025, 1, 23), dt.date(2025, 2, 4)) == 3
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_whole_journey_with_batches_and_the_agency_officer(
+    tree: Tree,
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+    officer: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    clerk = users[Role.CLERK]
+    d = take_in(clerk_session, clerk, procedures["1.001193"])
+    batch = services.open_batch(
+        actor=clerk,
+        unit=tree.point_a1,
+        agency=d.agency,
+        direction=Batch.Direction.TO_AGENCY,
+        dossiers=[d],
+    )
+    assert batch.items.get().documents == sum(x.count for x in d.documents.all())
+    services.send_batch(actor=clerk, batch=batch)
+    d.refresh_from_db()
+    assert (d.status, d.place) == ("in_transit", "transit")
+    with pytest.raises((Forbidden, OutOfScope)):
+        services.confirm_batch(actor=users[Role.AUDITOR], batch=batch)
+    services.confirm_batch(
+        actor=officer, batch=batch, receipts={d.code: ("UB-123", dt.date(2026, 12, 1))}
+    )
+    d.refresh_from_db()
+    assert (d.status, d.agency_receipt_no, d.step_due) == (
+        "at_agency",
+        "UB-123",
+        dt.date(2026, 12, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(dossier=d, actor=officer, action="result_ready")
+    assert OutboxMessage.objects.filter(ref=d.code, topic="dossier.result_ready").exists()
+    back = services.open_batch(
+        actor=clerk,
+        unit=tree.point_a1,
+        agency=d.agency,
+        direction=Batch.Direction.FROM_AGENCY,
+        dossiers=[Dossier.objects.get(pk=d.pk)],
+    )
+    services.send_batch(actor=clerk, batch=back)
+    services.confirm_batch(actor=clerk, batch=back)
+    d.refresh_from_db()
+    assert d.status == "at_point"
+    with pytest.raises(DomainError, match="người nhận"):
+        services.transition(dossier=d, actor=clerk, action="return")
+    services.transition(dossier=d, actor=clerk, action="return", receiver="Nông Thị Hoa")
+    d.refresh_from_db()
+    assert (d.status, d.place) == ("returned", "citizen")
+    assert [e.action for e in d.events.all()] == [
+        "intake",
+        "send",
+        "hand_over",
+        "result_ready",
+        "collect",
+        "arrive",
+        "return",
+    ]
+
+
+def test_invalid_transitions_and_stale_forms_are_refused(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    clerk = users[Role.CLERK]
+    d = take_in(clerk_session, clerk, procedures["1.001193"])
+    with pytest.raises(DossierError, match="Không thể «Trả kết quả cho công dân» khi hồ sơ"):
+        services.transition(dossier=d, actor=clerk, action="return", receiver="x")
+    version = d.version
+    services.transition(dossier=d, actor=clerk, action="withdraw", expected_version=version)
+    with pytest.raises(DossierError, match="vừa được người khác cập nhật"):
+        services.transition(dossier=d, actor=clerk, action="withdraw", expected_version=version)
+
+
+def test_public_lookup_reveals_nothing_for_a_wrong_phone_and_is_throttled(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    d = take_in(clerk_session, users[Role.CLERK], procedures["1.001193"])
+    client = Client()
+    ok = client.get(f"/api/public/dossiers/{d.code}?phone_last4=5678")
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "Đã tiếp nhận tại điểm"
+    assert "citizen_name" not in ok.json()
+    assert "Nông" not in ok.content.decode()
+    wrong_phone = client.get(f"/api/public/dossiers/{d.code}?phone_last4=0000")
+    wrong_code = client.get("/api/public/dossiers/HS250314999999?phone_last4=5678")
+    assert wrong_phone.status_code == wrong_code.status_code == 404
+    assert wrong_phone.json() == wrong_code.json()
+    for _ in range(4):
+        client.get(f"/api/public/dossiers/{d.code}?phone_last4=1111")
+    throttled = client.get(f"/api/public/dossiers/{d.code}?phone_last4=5678")
+    assert throttled.status_code == 429
+    page = Client().get(f"/tra-cuu/?code={d.code}&phone_last4=5678").content.decode()
+    assert "quá nhiều lần" in page
+
+
+def test_an_unconfirmed_batch_becomes_an_alert_after_one_working_day(
+    tree: Tree,
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    clerk = users[Role.CLERK]
+    d = take_in(clerk_session, clerk, procedures["1.001193"])
+    batch = services.open_batch(
+        actor=clerk,
+        unit=tree.point_a1,
+        agency=d.agency,
+        direction=Batch.Direction.TO_AGENCY,
+        dossiers=[d],
+    )
+    services.send_batch(actor=clerk, batch=batch)
+    Batch.objects.filter(pk=batch.pk).update(sent_at=dt.datetime(2025, 3, 14, 10, tzinfo=TZ))
+    assert selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 17, 16, tzinfo=TZ)) == []
+    alerts = selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 18, 8, tzinfo=TZ))
+    assert [b.code for b in alerts] == [batch.code]
