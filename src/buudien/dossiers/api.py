@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from buudien.core.scoping import require_user
@@ -90,8 +90,8 @@ class StepIn(Schema):
 
 
 class ConfirmIn(Schema):
-    receipts: dict[str, str] = {}
-    appointments: dict[str, dt.date] = {}
+    receipts: dict[str, str] = Field(default_factory=dict)
+    appointments: dict[str, dt.date] = Field(default_factory=dict)
 
 
 @router.get("/", response=list[DossierOut])
