@@ -4,6 +4,7 @@ counts add up, and the history replays to the current state."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -141,7 +142,7 @@ class NothingLost(TestCase):
                 assert BatchItem.objects.filter(batch=d.batch, dossier=d).exists()
             events = list(d.events.all())
             assert events[0].from_status == ""
-            for before, after in zip(events, events[1:], strict=False):
+            for before, after in itertools.pairwise(events):
                 assert after.from_status == before.to_status
             assert events[-1].to_status == d.status
             assert events[-1].place == d.place
