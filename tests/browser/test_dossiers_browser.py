@@ -1,0 +1,102 @@
+"""A dossier's whole journey in the browser, with the citizen looking it up at each step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from buudien.core.models import Role, User
+from buudien.dossiers.models import Dossier
+from tests.browser.test_network_browser import _login
+from tests.conftest import Tree
+
+
+def _lookup(page: Page, live_server: LiveServer, code: str, status: str) -> None:
+    citizen = page.context.browser.new_page()  # type: ignore[union-attr]
+    citizen.goto(f"{live_server.url}/tra-cuu/")
+    citizen.get_by_label("Mã hồ sơ (trên phiếu gửi hồ sơ)").fill(code)
+    citizen.get_by_label("4 số cuối điện thoại đã đăng ký").fill("5678")
+    citizen.get_by_role("button", name="Tra cứu").click()
+    expect(citizen.get_by_test_id("lookup-status")).to_have_text(status)
+    expect(citizen.locator("body")).not_to_contain_text("Nông Thị Hoa")
+    citizen.close()
+
+
+def _logout(page: Page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
+def test_intake_batch_agency_result_and_return(
+    page: Page,
+    live_server: LiveServer,
+    tree: Tree,
+    users: dict[str, User],
+    procedures: Any,
+    officer: User,
+) -> None:
+    _login(page, live_server, users[Role.CLERK].username)
+    page.goto(f"{live_server.url}/counter/")
+    page.get_by_label("Tiền mặt đầu ca (đồng)").fill("0")
+    page.get_by_role("button", name="Mở ca").click()
+
+    page.goto(f"{live_server.url}/dossiers/new/?procedure=1.001193")
+    form = page.get_by_test_id("intake-form")
+    form.get_by_label("Họ và tên").fill("Nông Thị Hoa")
+    form.get_by_label("Số CCCD").fill("004185001234")
+    form.get_by_label("Điện thoại").fill("0912 345 678")
+    form.get_by_label("Địa chỉ").fill("Thôn Nà Lẹng, xã Đức Long")
+    form.get_by_label("Tờ khai theo mẫu", exact=True).check()
+    form.get_by_label("Căn cước công dân / thẻ căn cước", exact=True).check()
+    form.get_by_role("button", name="Tiếp nhận và thu phí").click()
+    expect(page.get_by_role("alert")).to_contain_text("cần mang thêm: Giấy chứng sinh")
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nông Thị Hoa")
+    page.get_by_label("Tờ khai theo mẫu", exact=True).check()
+    page.get_by_label("Căn cước công dân / thẻ căn cước", exact=True).check()
+    page.get_by_label("Giấy chứng sinh", exact=True).check()
+    page.get_by_role("button", name="Tiếp nhận và thu phí").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Đã tiếp nhận tại điểm")
+    code = Dossier.objects.get().code
+
+    with page.context.expect_page() as slip_info:
+        page.get_by_test_id("print-slip").click()
+    slip = slip_info.value
+    expect(slip.get_by_test_id("slip-code")).to_have_text(code)
+    expect(slip.locator("svg")).to_have_count(1)
+    slip.close()
+    _lookup(page, live_server, code, "Đã tiếp nhận tại điểm")
+
+    page.goto(f"{live_server.url}/dossiers/batches/?agency=UBNDXA04")
+    page.get_by_role("button", name="Lập biên bản giao").click()
+    page.get_by_role("button", name="Giao biên bản").click()
+    expect(page.get_by_test_id("batch-state")).to_have_text("Đã giao, chờ xác nhận")
+    batch_url = page.url
+    _lookup(page, live_server, code, "Đang chuyển đến cơ quan")
+    _logout(page)
+
+    _login(page, live_server, officer.username)
+    page.goto(batch_url)
+    page.get_by_label(f"Số biên nhận {code}").fill("UB-2025-001")
+    page.get_by_role("button", name="Xác nhận đã nhận đủ").click()
+    expect(page.get_by_test_id("batch-state")).to_have_text("Đã xác nhận")
+    _lookup(page, live_server, code, "Cơ quan đã nhận")
+    page.goto(f"{live_server.url}/dossiers/{code}/")
+    page.get_by_test_id("action-result_ready").get_by_role("button").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Có kết quả tại cơ quan")
+    _lookup(page, live_server, code, "Có kết quả tại cơ quan")
+    _logout(page)
+
+    _login(page, live_server, users[Role.CLERK].username)
+    page.goto(f"{live_server.url}/dossiers/batches/?agency=UBNDXA04")
+    page.get_by_role("button", name="Lập biên bản nhận kết quả").click()
+    page.get_by_role("button", name="Giao biên bản").click()
+    page.get_by_role("button", name="Xác nhận đã nhận đủ").click()
+    expect(page.get_by_test_id("batch-state")).to_have_text("Đã xác nhận")
+    _lookup(page, live_server, code, "Kết quả ở điểm bưu điện")
+    page.goto(f"{live_server.url}/dossiers/{code}/")
+    action = page.get_by_test_id("action-return")
+    action.get_by_label("Người nhận").fill("Nông Thị Hoa")
+    action.get_by_role("button").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Đã trả cho công dân")
+    _lookup(page, live_server, code, "Đã trả cho công dân")
