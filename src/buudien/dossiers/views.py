@@ -26,7 +26,7 @@ from buudien.counter import selectors as counter_selectors
 from buudien.dossiers import selectors, services
 from buudien.dossiers.api import client_address
 from buudien.dossiers.errors import DossierError
-from buudien.dossiers.models import Batch, Dossier, Procedure, RequiredDocument
+from buudien.dossiers.models import Batch, Procedure, RequiredDocument
 from buudien.dossiers.services import TRANSITIONS, DocumentIn
 from buudien.network.models import Partner
 
@@ -181,7 +181,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _qr(url: str) -> str:
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3))  # noqa: S308
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3))
 
 
 @login_required
