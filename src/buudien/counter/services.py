@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -552,89 +550,41 @@ def approve_discrepancy(
 
 @transaction.atomic
 def rebuild_rollups(*, since: dt.date | None = None) -> int:
-    """Recompute the daily and monthly rollups from the raw entries."""
-    entries = LedgerEntry.objects.all()
-    daily = DailyRollup.objects.all()
-    monthly = MonthlyRollup.objects.all()
-    if since is not None:
-        since = month_start(since)
-        entries = entries.filter(business_date__gte=since)
-        daily = daily.filter(business_date__gte=since)
-        monthly = monthly.filter(month__gte=since)
-    daily.delete()
-    monthly.delete()
-    sign = Case(
-        When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField()
-    )
-    grouped = (
-        entries.values("unit_id", "service_id", "business_date", "line")
-        .order_by()
-        .annotate(
-            n=Sum(sign),
-            q=Sum(sign * models_f("quantity")),
-            cin=Sum("amount", filter=Q(direction="in"), default=0),
-            cout=Sum("amount", filter=Q(direction="out"), default=0),
-            rev=Sum("revenue"),
+    """Recompute the daily and monthly rollups from the raw entries, in the database."""
+    daily = DailyRollup._meta.db_table
+    monthly = MonthlyRollup._meta.db_table
+    entries = LedgerEntry._meta.db_table
+    start = month_start(since) if since is not None else None
+    date_prep = DailyRollup._meta.get_field("business_date")
+    params = [date_prep.get_db_prep_value(start, connection)] if start else []
+    where_day = "WHERE business_date >= %s" if start else ""
+    where_month = "WHERE month >= %s" if start else ""
+    if connection.vendor == "postgresql":
+        month_of = "date_trunc('month', business_date)::date"
+    else:
+        month_of = "date(business_date, 'start of month')"
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {daily} {where_day}", params)  # noqa: S608
+        cur.execute(f"DELETE FROM {monthly} {where_month}", params)  # noqa: S608
+        cur.execute(
+            f"INSERT INTO {daily} (unit_id, service_id, business_date, line, count, quantity, "  # noqa: S608
+            "cash_in, cash_out, revenue) "
+            "SELECT unit_id, service_id, business_date, line, "
+            "SUM(CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END), "
+            "SUM(CASE WHEN reverses_id IS NULL THEN quantity ELSE -quantity END), "
+            "SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END), "
+            "SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END), "
+            f"SUM(revenue) FROM {entries} {where_day} "
+            "GROUP BY unit_id, service_id, business_date, line",
+            params,
         )
-    )
-    batch: list[DailyRollup] = []
-    written = 0
-    for g in grouped.iterator(chunk_size=5000):
-        batch.append(
-            DailyRollup(
-                unit_id=g["unit_id"],
-                service_id=g["service_id"],
-                business_date=g["business_date"],
-                line=g["line"],
-                count=g["n"],
-                quantity=g["q"],
-                cash_in=g["cin"],
-                cash_out=g["cout"],
-                revenue=g["rev"],
-            )
+        written = cur.rowcount
+        cur.execute(
+            f"INSERT INTO {monthly} (unit_id, service_id, month, line, count, quantity, "  # noqa: S608
+            "cash_in, cash_out, revenue) "
+            f"SELECT unit_id, service_id, {month_of}, line, SUM(count), SUM(quantity), "
+            f"SUM(cash_in), SUM(cash_out), SUM(revenue) FROM {daily} {where_day} "
+            f"GROUP BY unit_id, service_id, {month_of}, line",
+            params,
         )
-        if len(batch) >= 5000:
-            DailyRollup.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    DailyRollup.objects.bulk_create(batch)
-    written += len(batch)
-    days = DailyRollup.objects.all()
-    if since is not None:
-        days = days.filter(business_date__gte=since)
-    months = (
-        days.annotate(m=TruncMonth("business_date"))
-        .values("unit_id", "service_id", "m", "line")
-        .order_by()
-        .annotate(
-            n=Sum("count"),
-            q=Sum("quantity"),
-            cin=Sum("cash_in"),
-            cout=Sum("cash_out"),
-            rev=Sum("revenue"),
-        )
-    )
-    MonthlyRollup.objects.bulk_create(
-        (
-            MonthlyRollup(
-                unit_id=g["unit_id"],
-                service_id=g["service_id"],
-                month=g["m"],
-                line=g["line"],
-                count=g["n"],
-                quantity=g["q"],
-                cash_in=g["cin"],
-                cash_out=g["cout"],
-                revenue=g["rev"],
-            )
-            for g in months.iterator(chunk_size=5000)
-        ),
-        batch_size=5000,
-    )
-    return written
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
+    return int(written)
