@@ -40,6 +40,8 @@ def build(n: int) -> None:
     seed_catalogue()
     seed_indicators()
     if LedgerEntry.objects.filter(idempotency_key__startswith="bench-").count() >= n:
+        _ensure_rollups()
+        plans_demo.build()
         return
     LedgerEntry.objects.all().delete()
     from buudien.core.models import User
@@ -95,6 +97,20 @@ def build(n: int) -> None:
         cur.execute("ANALYZE counter_ledgerentry")
     rebuild_rollups()
     plans_demo.build()
+
+
+def _ensure_rollups() -> None:
+    from django.db.models import Sum
+
+    from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup
+    from buudien.counter.services import rebuild_rollups
+
+    raw = LedgerEntry.objects.aggregate(r=Sum("revenue"))["r"]
+    if (
+        DailyRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
+        or MonthlyRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
+    ):
+        rebuild_rollups()
 
 
 def export_parquet(target: Path) -> None:

@@ -220,6 +220,7 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.network.demo.build",
     "buudien.counter.demo.build",
     "buudien.plans.demo.build",
+    "buudien.dossiers.demo.build",
 ]
 # Lockout is per user name: a province office sits behind one NAT address, and locking it
 # would lock out every clerk there after one person's mistakes.
