@@ -21,6 +21,8 @@ def setup_django(name: str) -> str:
     if not url:
         (ROOT / "var").mkdir(exist_ok=True)
         url = f"sqlite:///{ROOT / 'var' / f'bench-{name}.sqlite3'}"
+    elif url.startswith(("postgres://", "postgresql://")):
+        url = _own_postgres_database(url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buudien.settings")
     import django
@@ -32,6 +34,19 @@ def setup_django(name: str) -> str:
     from django.db import connection
 
     return str(connection.vendor)
+
+
+def _own_postgres_database(url: str, name: str) -> str:
+    """Each benchmark gets its own database next to the given one, created when missing."""
+    import psycopg
+
+    base, _, dbname = url.rpartition("/")
+    own = f"{dbname.split('?')[0]}_bench_{name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}"
 
 
 def median_time(fn: Callable[[], Any], *, repeat: int = 15, warmup: int = 2) -> float:

@@ -48,7 +48,9 @@ def build(n: int) -> None:
     from buudien.network.models import PostUnit
 
     clerk = User.objects.get(username="admin")
-    units = list(PostUnit.objects.filter(kind__in=["office", "commune_point"]))
+    units = list(
+        PostUnit.objects.filter(kind__in=["office", "commune_point"], path__startswith="/BDT04/")
+    )
     from django.utils import timezone
 
     CounterSession.objects.filter(clerk=clerk).delete()

@@ -258,7 +258,10 @@ class DailyRollup(models.Model):
                 fields=["unit", "service", "business_date"], name="one_daily_rollup"
             ),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["business_date", "unit"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["business_date", "unit"]),
+            models.Index(fields=["unit", "business_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.business_date} {self.unit_id} {self.service_id}"
@@ -281,7 +284,10 @@ class MonthlyRollup(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["unit", "service", "month"], name="one_monthly_rollup"),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["month", "unit"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["month", "unit"]),
+            models.Index(fields=["unit", "month"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id} {self.service_id}"
