@@ -231,3 +231,35 @@ def test_an_unconfirmed_batch_becomes_an_alert_after_one_working_day(
     assert selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 17, 16, tzinfo=TZ)) == []
     alerts = selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 18, 8, tzinfo=TZ))
     assert [b.code for b in alerts] == [batch.code]
+
+
+def test_report_counts_received_and_returned_and_the_indicator_follows(
+    tree: Tree, clerk_session: CounterSession, users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    from buudien.plans.periods import Period
+    from buudien.plans.seed import seed_indicators
+    from buudien.reports.builders import plan_vs_actual
+
+    seed_indicators()
+    clerk = users[Role.CLERK]
+    at = dt.datetime(2025, 3, 14, 9, tzinfo=TZ)
+    first = take_in(clerk_session, clerk, procedures["1.001193"], received_at=at)
+    take_in(clerk_session, clerk, procedures["1.002809"], received_at=at)
+    Dossier.objects.filter(pk=first.pk).update(
+        status="returned", place="citizen", returned_at=at + dt.timedelta(days=1))
+    rows = selectors.breakdown(users[Role.PROVINCE_MANAGER], by="procedure",
+                               start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+    by_code = {r.key: r for r in rows}
+    assert by_code["1.001193"].received == 1
+    assert by_code["1.001193"].returned == 1
+    assert by_code["1.001193"].on_time_rate == 100
+    assert by_code["1.002809"].returned == 0
+    report = plan_vs_actual(users[Role.PROVINCE_MANAGER], tree.province,
+                            Period(2025, "month", 3))
+    assert report.row("HS_NHAN").actual == 2  # type: ignore[union-attr]
+    assert report.row("HS_TRA").actual == 1  # type: ignore[union-attr]
+    page = Client()
+    page.force_login(users[Role.PROVINCE_MANAGER])
+    assert "Giấy phép lái xe" not in page.get("/dossiers/report/?year=2024").content.decode()
+    assert "Đăng ký khai sinh" in page.get("/dossiers/report/?year=2025&month=3").content.decode()

@@ -139,3 +139,94 @@ def public_lookup(*, code: str, phone_last4: str, address: str) -> PublicView:
         appointment_date=found.appointment_date,
         steps=steps,
     )
+
+
+@dataclass
+class Breakdown:
+    key: str
+    label: str
+    received: int
+    returned: int
+    on_time: int
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return round(100 * self.on_time / self.returned) if self.returned else None
+
+
+def counts_by_subtree(
+    unit_paths: list[str], start: dt.date, end: dt.date
+) -> dict[str, tuple[int, int]]:
+    """(received, returned) in the period for each subtree: for the plan indicators."""
+    from django.db.models import Count
+
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    received = dict(
+        Dossier.objects.filter(received_at__gte=lo, received_at__lt=hi)
+        .values_list("point__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    returned = dict(
+        Dossier.objects.filter(returned_at__gte=lo, returned_at__lt=hi)
+        .values_list("point__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out = {}
+    for p in unit_paths:
+        out[p] = (
+            sum(n for path, n in received.items() if path.startswith(p)),
+            sum(n for path, n in returned.items() if path.startswith(p)),
+        )
+    return out
+
+
+def breakdown(user: Any, *, by: str, start: dt.date, end: dt.date) -> list[Breakdown]:
+    """Dossiers received and returned in a period by point, agency, procedure or channel,
+    with the share returned by the promised date."""
+    from django.db.models import Count, F
+
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    field, label = {
+        "point": ("point__code", "point__name"),
+        "agency": ("agency__code", "agency__name"),
+        "procedure": ("procedure__code", "procedure__name"),
+        "channel": ("channel", "channel"),
+    }[by]
+    base = dossiers(user)
+    rec = {
+        r[field]: r
+        for r in base.filter(received_at__gte=lo, received_at__lt=hi)
+        .values(field, label)
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    ret = {
+        r[field]: r
+        for r in base.filter(returned_at__gte=lo, returned_at__lt=hi)
+        .values(field, label)
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(returned_at__date__lte=F("due_date"))))
+        .order_by()
+    }
+    keys = sorted(set(rec) | set(ret))
+    channel = dict(Dossier.Channel.choices)
+    rows = []
+    for k in keys:
+        name = (rec.get(k) or ret.get(k) or {}).get(label, k)
+        if by == "channel":
+            name = str(channel.get(k, k))
+        rows.append(
+            Breakdown(
+                key=str(k),
+                label=str(name),
+                received=rec.get(k, {}).get("n", 0),
+                returned=ret.get(k, {}).get("n", 0),
+                on_time=ret.get(k, {}).get("ok", 0),
+            )
+        )
+    return sorted(rows, key=lambda r: -r.received)

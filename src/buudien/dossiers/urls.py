@@ -10,6 +10,7 @@ urlpatterns = [
     path("batches/<str:batch_code>/", views.batch_detail, name="batch"),
     path("batches/<str:batch_code>/action/", views.batch_action, name="batch_action"),
     path("outbox/", views.outbox, name="outbox"),
+    path("report/", views.report, name="report"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/slip/", views.slip, name="slip"),
 ]

@@ -356,3 +356,55 @@ def outbox(request: HttpRequest) -> HttpResponse:
     return render(
         request, "dossiers/outbox.html", {"messages_out": OutboxMessage.objects.all()[:200]}
     )
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Dossiers received and returned by point, agency, procedure, channel; on-time rates."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        month = int(request.GET["month"]) if request.GET.get("month") else None
+    except ValueError:
+        year, month = today.year, None
+    start = dt.date(year, month or 1, 1)
+    end = (
+        dt.date(year + (month == 12), (month % 12) + 1, 1) - dt.timedelta(days=1)
+        if month
+        else dt.date(year, 12, 31)
+    )
+    tables = [
+        (by, label, selectors.breakdown(request.user, by=by, start=start, end=end))
+        for by, label in (
+            ("point", _("Theo điểm")),
+            ("agency", _("Theo cơ quan")),
+            ("procedure", _("Theo thủ tục")),
+            ("channel", _("Theo kênh")),
+        )
+    ]
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [label, r.label, r.received, r.returned, r.on_time, r.on_time_rate]
+            for _by, label, table in tables
+            for r in table
+        )
+        return xlsx_response(
+            export_xlsx(
+                title="Báo cáo hồ sơ",
+                headers=[
+                    "Nhóm",
+                    "Đơn vị / cơ quan / thủ tục / kênh",
+                    "Tiếp nhận",
+                    "Đã trả",
+                    "Trả đúng hẹn",
+                    "% đúng hẹn",
+                ],
+                rows=rows,
+            ),
+            f"bao-cao-ho-so-{year}.xlsx",
+        )
+    return render(
+        request,
+        "dossiers/report.html",
+        {"tables": tables, "year": year, "month": month, "start": start, "end": end},
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from buudien.counter.models import MonthlyRollup
+from buudien.dossiers.selectors import counts_by_subtree
 from buudien.network.models import PostUnit
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
@@ -124,6 +125,11 @@ def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | N
     """Every indicator's actual value for each unit's subtree over the period."""
     paths = [u.path for u in units]
     computed = rollup_totals(paths, period)
+    for path, (received, returned) in counts_by_subtree(
+        paths, period.first_day, period.last_day
+    ).items():
+        computed[path]["dossiers_received"] = received
+        computed[path]["dossiers_returned"] = returned
     manual = manual_totals(paths, period)
     inds = indicators()
     points = (

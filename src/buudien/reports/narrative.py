@@ -77,6 +77,14 @@ def plan_vs_actual_text(report: PlanActualReport) -> str:
     if parts:
         text = "; ".join(parts)
         sentences.append(text[0].upper() + text[1:] + ".")
+    received, returned = report.row("HS_NHAN"), report.row("HS_TRA")
+    if received is not None and received.actual:
+        text = f"Tiếp nhận {_number(received.actual)} hồ sơ thủ tục hành chính"
+        if received.pct_plan is not None:
+            text += f", đạt {received.pct_plan}% KH"
+        if returned is not None and returned.actual:
+            text += f"; trả {_number(returned.actual)} kết quả giải quyết"
+        sentences.append(text + ".")
     people = report.row("BHXH_TN")
     if people is not None and people.actual is not None:
         sentences.append(_people(people) + ".")
