@@ -263,3 +263,26 @@ def test_report_counts_received_and_returned_and_the_indicator_follows(
     page.force_login(users[Role.PROVINCE_MANAGER])
     assert "Giấy phép lái xe" not in page.get("/dossiers/report/?year=2024").content.decode()
     assert "Đăng ký khai sinh" in page.get("/dossiers/report/?year=2025&month=3").content.decode()
+
+
+def test_a_complaint_gets_five_or_seven_working_days_and_is_resolved(
+    clerk_session: CounterSession, users: dict[str, User], procedures: dict[str, Procedure],
+) -> None:
+    clerk = users[Role.CLERK]
+    d = take_in(clerk_session, clerk, procedures["1.001193"])
+    client = Client()
+    client.force_login(clerk)
+    client.post("/dossiers/complaints/", {"dossier": d.code, "kind": "delay",
+                                           "description": "Quá hẹn chưa có kết quả"})
+    client.post("/dossiers/complaints/", {"dossier": d.code, "kind": "lost",
+                                           "description": "Thất lạc bản sao",
+                                           "interprovincial": "1"})
+    local, between = d.complaints.order_by("interprovincial")
+    today = local.received_at.astimezone(TZ).date()
+    assert local.due_date == add_working_days(today, 5)
+    assert between.due_date == add_working_days(today, 7)
+    client.post("/dossiers/complaints/", {"complaint": local.pk, "resolution": "Đã xin lỗi",
+                                           "compensation": "50000"})
+    local.refresh_from_db()
+    assert (local.resolution, local.compensation) == ("Đã xin lỗi", 50_000)
+    assert local.resolved_at is not None

@@ -26,7 +26,7 @@ from buudien.counter import selectors as counter_selectors
 from buudien.dossiers import selectors, services
 from buudien.dossiers.api import client_address
 from buudien.dossiers.errors import DossierError
-from buudien.dossiers.models import Batch, Procedure, RequiredDocument
+from buudien.dossiers.models import Batch, Complaint, Procedure, RequiredDocument
 from buudien.dossiers.services import TRANSITIONS, DocumentIn
 from buudien.network.models import Partner
 
@@ -407,4 +407,42 @@ def report(request: HttpRequest) -> HttpResponse:
         request,
         "dossiers/report.html",
         {"tables": tables, "year": year, "month": month, "start": start, "end": end},
+    )
+
+
+@login_required
+def complaints(request: HttpRequest) -> HttpResponse:
+    """Complaints with their deadlines; file one from a dossier, resolve it here."""
+    user = require_user(request.user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("complaint"):
+                complaint = Complaint.objects.select_related("dossier__point").get(
+                    pk=request.POST["complaint"]
+                )
+                services.resolve_complaint(
+                    actor=user,
+                    complaint=complaint,
+                    resolution=request.POST.get("resolution", ""),
+                    compensation=int(request.POST.get("compensation") or 0),
+                )
+                messages.success(request, _("Đã ghi kết quả giải quyết."))
+            else:
+                d = selectors.dossier(user, request.POST.get("dossier", ""))
+                services.file_complaint(
+                    actor=user,
+                    dossier=d,
+                    kind=request.POST.get("kind", "other"),
+                    description=request.POST.get("description", ""),
+                    interprovincial=bool(request.POST.get("interprovincial")),
+                )
+                messages.success(request, _("Đã ghi nhận khiếu nại."))
+                return redirect("dossiers:detail", code=d.code)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+    qs = Complaint.objects.filter(dossier__in=selectors.dossiers(user)).select_related("dossier")
+    return render(
+        request,
+        "dossiers/complaints.html",
+        {"complaints": qs.order_by("resolved_at", "due_date")[:200], "today": timezone.localdate()},
     )
