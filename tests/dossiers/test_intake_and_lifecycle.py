@@ -234,7 +234,9 @@ def test_an_unconfirmed_batch_becomes_an_alert_after_one_working_day(
 
 
 def test_report_counts_received_and_returned_and_the_indicator_follows(
-    tree: Tree, clerk_session: CounterSession, users: dict[str, User],
+    tree: Tree,
+    clerk_session: CounterSession,
+    users: dict[str, User],
     procedures: dict[str, Procedure],
 ) -> None:
     from buudien.plans.periods import Period
@@ -247,16 +249,20 @@ def test_report_counts_received_and_returned_and_the_indicator_follows(
     first = take_in(clerk_session, clerk, procedures["1.001193"], received_at=at)
     take_in(clerk_session, clerk, procedures["1.002809"], received_at=at)
     Dossier.objects.filter(pk=first.pk).update(
-        status="returned", place="citizen", returned_at=at + dt.timedelta(days=1))
-    rows = selectors.breakdown(users[Role.PROVINCE_MANAGER], by="procedure",
-                               start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+        status="returned", place="citizen", returned_at=at + dt.timedelta(days=1)
+    )
+    rows = selectors.breakdown(
+        users[Role.PROVINCE_MANAGER],
+        by="procedure",
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+    )
     by_code = {r.key: r for r in rows}
     assert by_code["1.001193"].received == 1
     assert by_code["1.001193"].returned == 1
     assert by_code["1.001193"].on_time_rate == 100
     assert by_code["1.002809"].returned == 0
-    report = plan_vs_actual(users[Role.PROVINCE_MANAGER], tree.province,
-                            Period(2025, "month", 3))
+    report = plan_vs_actual(users[Role.PROVINCE_MANAGER], tree.province, Period(2025, "month", 3))
     assert report.row("HS_NHAN").actual == 2  # type: ignore[union-attr]
     assert report.row("HS_TRA").actual == 1  # type: ignore[union-attr]
     page = Client()
@@ -266,23 +272,91 @@ def test_report_counts_received_and_returned_and_the_indicator_follows(
 
 
 def test_a_complaint_gets_five_or_seven_working_days_and_is_resolved(
-    clerk_session: CounterSession, users: dict[str, User], procedures: dict[str, Procedure],
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
 ) -> None:
     clerk = users[Role.CLERK]
     d = take_in(clerk_session, clerk, procedures["1.001193"])
     client = Client()
     client.force_login(clerk)
-    client.post("/dossiers/complaints/", {"dossier": d.code, "kind": "delay",
-                                           "description": "Quá hẹn chưa có kết quả"})
-    client.post("/dossiers/complaints/", {"dossier": d.code, "kind": "lost",
-                                           "description": "Thất lạc bản sao",
-                                           "interprovincial": "1"})
+    client.post(
+        "/dossiers/complaints/",
+        {"dossier": d.code, "kind": "delay", "description": "Quá hẹn chưa có kết quả"},
+    )
+    client.post(
+        "/dossiers/complaints/",
+        {
+            "dossier": d.code,
+            "kind": "lost",
+            "description": "Thất lạc bản sao",
+            "interprovincial": "1",
+        },
+    )
     local, between = d.complaints.order_by("interprovincial")
     today = local.received_at.astimezone(TZ).date()
     assert local.due_date == add_working_days(today, 5)
     assert between.due_date == add_working_days(today, 7)
-    client.post("/dossiers/complaints/", {"complaint": local.pk, "resolution": "Đã xin lỗi",
-                                           "compensation": "50000"})
+    client.post(
+        "/dossiers/complaints/",
+        {"complaint": local.pk, "resolution": "Đã xin lỗi", "compensation": "50000"},
+    )
     local.refresh_from_db()
     assert (local.resolution, local.compensation) == ("Đã xin lỗi", 50_000)
     assert local.resolved_at is not None
+
+
+def test_procedures_import_from_excel_with_a_row_report(
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    import io
+
+    import openpyxl
+
+    from buudien.core.excel import run_import
+    from buudien.dossiers.importers import ProcedureImport
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "Mã thủ tục",
+            "Tên thủ tục",
+            "Mã cơ quan",
+            "Lĩnh vực",
+            "Thời hạn (ngày làm việc)",
+            "Phí, lệ phí",
+            "Thành phần hồ sơ",
+        ]
+    )
+    ws.append(
+        [
+            "9.000001",
+            "Cấp giấy phép thử",
+            "TTHCC04",
+            "Thử",
+            4,
+            "25.000",
+            "Tờ khai | bản chính | 1 | bắt buộc; Ảnh | bản chính | 2 | không bắt buộc",
+        ]
+    )
+    ws.append(["9.000002", "Thủ tục lỗi", "KHONGCO", "Thử", 3, 0, "Tờ khai | bản nháp"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    bad = run_import(ProcedureImport(), buf.getvalue(), actor=users[Role.PROVINCE_MANAGER])
+    assert {e.row for e in bad.errors} == {3}
+    assert not Procedure.objects.filter(code__startswith="9.").exists()
+    ws.delete_rows(3)
+    buf = io.BytesIO()
+    wb.save(buf)
+    good = run_import(ProcedureImport(), buf.getvalue(), actor=users[Role.PROVINCE_MANAGER])
+    assert good.committed
+    created = Procedure.objects.get(code="9.000001")
+    assert (created.processing_days, created.agency_fee) == (4, 25_000)
+    docs = list(created.documents.order_by("order"))
+    assert [(d.name, d.copies, d.required) for d in docs] == [
+        ("Tờ khai", 1, True),
+        ("Ảnh", 2, False),
+    ]
+    assert len(procedures) >= 40

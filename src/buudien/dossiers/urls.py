@@ -11,6 +11,7 @@ urlpatterns = [
     path("batches/<str:batch_code>/action/", views.batch_action, name="batch_action"),
     path("outbox/", views.outbox, name="outbox"),
     path("report/", views.report, name="report"),
+    path("procedures/", views.procedure_list, name="procedures"),
     path("complaints/", views.complaints, name="complaints"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/slip/", views.slip, name="slip"),

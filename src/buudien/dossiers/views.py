@@ -446,3 +446,33 @@ def complaints(request: HttpRequest) -> HttpResponse:
         "dossiers/complaints.html",
         {"complaints": qs.order_by("resolved_at", "due_date")[:200], "today": timezone.localdate()},
     )
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    """The procedure catalogue, searchable, with Excel import for managers."""
+    from buudien.core.excel import run_import, template_xlsx
+    from buudien.dossiers.importers import ProcedureImport
+
+    user = require_user(request.user)
+    report = None
+    if request.GET.get("template"):
+        return xlsx_response(template_xlsx(ProcedureImport()), "mau-thu-tuc.xlsx")
+    if request.method == "POST" and request.FILES.get("file"):
+        if scope_of(user).read_only:
+            return render(
+                request, "403.html", {"message": _("Chỉ quản lý được nhập danh mục.")}, status=403
+            )
+        report = run_import(ProcedureImport(), request.FILES["file"], actor=user)
+    return render(
+        request,
+        "dossiers/procedures.html",
+        {
+            "procedures": selectors.procedures(request.GET.get("q", "")).prefetch_related(
+                "documents"
+            )[:300],
+            "report": report,
+            "q": request.GET.get("q", ""),
+            "can_import": not scope_of(user).read_only,
+        },
+    )
