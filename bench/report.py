@@ -104,12 +104,13 @@ def build(n: int) -> None:
 def _ensure_rollups() -> None:
     from django.db.models import Sum
 
-    from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup
+    from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup, UnitMonthRollup
     from buudien.counter.services import rebuild_rollups
 
     raw = LedgerEntry.objects.aggregate(r=Sum("revenue"))["r"]
     if (
-        DailyRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
+        UnitMonthRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
+        or DailyRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
         or MonthlyRollup.objects.aggregate(r=Sum("revenue"))["r"] != raw
     ):
         rebuild_rollups()

@@ -13,7 +13,7 @@ from buudien.core.models import Role
 from buudien.counter import services
 from buudien.counter.catalogue import seed_catalogue
 from buudien.counter.errors import CounterCode, CounterError
-from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup
+from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup, UnitMonthRollup
 from buudien.counter.services import EntryRequest
 from tests.factories import PostUnitFactory, UserFactory
 
@@ -105,6 +105,14 @@ class LedgerProperties(TestCase):
                 rollup.cash_out,
             ) == (sums["n"], sums["q"], sums["rev"], sums["cin"], sums["cout"])
         monthly_revenue = MonthlyRollup.objects.aggregate(r=Sum("revenue"))["r"]
+        assert UnitMonthRollup.objects.aggregate(r=Sum("revenue"))["r"] == monthly_revenue
+        for line_total in UnitMonthRollup.objects.all():
+            assert (
+                line_total.revenue
+                == LedgerEntry.objects.filter(
+                    unit=line_total.unit_id, line=line_total.line
+                ).aggregate(r=Sum("revenue"))["r"]
+            )
         assert monthly_revenue == LedgerEntry.objects.aggregate(r=Sum("revenue"))["r"]
         cash = LedgerEntry.objects.filter(method="cash")
         cash_in = cash.filter(direction="in").aggregate(s=Sum("amount", default=0))["s"]

@@ -12,7 +12,13 @@ from buudien.core.errors import DomainError, Forbidden, OutOfScope
 from buudien.core.models import Role, User
 from buudien.counter import services
 from buudien.counter.errors import CounterError
-from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup
+from buudien.counter.models import (
+    CounterSession,
+    DailyRollup,
+    LedgerEntry,
+    MonthlyRollup,
+    UnitMonthRollup,
+)
 from buudien.counter.services import EntryRequest
 from tests.conftest import Tree
 
@@ -194,6 +200,7 @@ def test_rollups_rebuilt_from_entries_equal_the_running_ones(
         req("PP-OCOP", quantity=2),
     )
     services.reverse_entry(entry=entries[1], clerk=clerk, session=session, reason="nhầm")
+    totals = sorted(UnitMonthRollup.objects.values_list("line", "count", "revenue"))
     running = sorted(
         DailyRollup.objects.values_list(
             "service__code", "count", "quantity", "cash_in", "cash_out", "revenue"
@@ -210,5 +217,6 @@ def test_rollups_rebuilt_from_entries_equal_the_running_ones(
         == running
     )
     assert sorted(MonthlyRollup.objects.values_list("service__code", "count", "revenue")) == monthly
+    assert sorted(UnitMonthRollup.objects.values_list("line", "count", "revenue")) == totals
     total = LedgerEntry.objects.aggregate(r=Sum("revenue"))["r"]
     assert DailyRollup.objects.aggregate(r=Sum("revenue"))["r"] == total == 32_000 + 2_000 + 240_000

@@ -293,5 +293,27 @@ class MonthlyRollup(models.Model):
         return f"{self.month:%Y-%m} {self.unit_id} {self.service_id}"
 
 
+class UnitMonthRollup(models.Model):
+    """Per unit × business line × month: the smallest table the reports need."""
+
+    unit = models.ForeignKey("network.PostUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="first day of the month")
+    line = models.CharField(max_length=16, choices=Line.choices)
+    count = models.IntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    cash_in = models.BigIntegerField(default=0)
+    cash_out = models.BigIntegerField(default=0)
+    revenue = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["unit", "month", "line"], name="one_unit_month_line"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.line}"
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)

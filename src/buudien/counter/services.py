@@ -26,6 +26,7 @@ from buudien.counter.models import (
     MonthlyRollup,
     Service,
     Tariff,
+    UnitMonthRollup,
     month_start,
 )
 from buudien.network.models import PostUnit
@@ -346,12 +347,27 @@ def add_to_rollups(entries: Sequence[LedgerEntry]) -> None:
         row = monthly.setdefault((unit, service, month_start(day), line), [0, 0, 0, 0, 0])
         for i, v in enumerate(values):
             row[i] += v
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for (unit, _service, month, line), values in monthly.items():
+        row = totals.setdefault((unit, month, line), [0, 0, 0, 0, 0])
+        for i, v in enumerate(values):
+            row[i] += v
     _upsert(DailyRollup._meta.db_table, "business_date", daily)
     _upsert(MonthlyRollup._meta.db_table, "month", monthly)
+    _upsert(UnitMonthRollup._meta.db_table, "month", totals, with_service=False)
 
 
-def _upsert(table: str, day_column: str, rows: dict[tuple[Any, ...], list[int]]) -> None:
+def _upsert(
+    table: str,
+    day_column: str,
+    rows: dict[tuple[Any, ...], list[int]],
+    *,
+    with_service: bool = True,
+) -> None:
     if not rows:
+        return
+    if not with_service:
+        _upsert_totals(table, rows)
         return
     uuid_prep = LedgerEntry._meta.get_field("unit").target_field  # type: ignore[union-attr]
     date_prep = DailyRollup._meta.get_field("business_date")
@@ -373,6 +389,31 @@ def _upsert(table: str, day_column: str, rows: dict[tuple[Any, ...], list[int]])
             *values,
         )
         for (unit, service, day, line), values in sorted(rows.items(), key=lambda kv: str(kv[0]))
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _upsert_totals(table: str, rows: dict[tuple[Any, ...], list[int]]) -> None:
+    uuid_prep = LedgerEntry._meta.get_field("unit").target_field  # type: ignore[union-attr]
+    date_prep = DailyRollup._meta.get_field("business_date")
+    sql = (
+        f"INSERT INTO {table} (unit_id, month, line, count, quantity, cash_in, cash_out, "  # noqa: S608
+        "revenue) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (unit_id, month, line) DO UPDATE SET "
+        f"count = {table}.count + excluded.count, quantity = {table}.quantity + excluded.quantity, "
+        f"cash_in = {table}.cash_in + excluded.cash_in, "
+        f"cash_out = {table}.cash_out + excluded.cash_out, "
+        f"revenue = {table}.revenue + excluded.revenue"
+    )
+    params = [
+        (
+            uuid_prep.get_db_prep_value(unit, connection),
+            date_prep.get_db_prep_value(month, connection),
+            line,
+            *values,
+        )
+        for (unit, month, line), values in sorted(rows.items(), key=lambda kv: str(kv[0]))
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -553,6 +594,7 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
     """Recompute the daily and monthly rollups from the raw entries, in the database."""
     daily = DailyRollup._meta.db_table
     monthly = MonthlyRollup._meta.db_table
+    totals = UnitMonthRollup._meta.db_table
     entries = LedgerEntry._meta.db_table
     start = month_start(since) if since is not None else None
     date_prep = DailyRollup._meta.get_field("business_date")
@@ -566,6 +608,7 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {daily} {where_day}", params)  # noqa: S608
         cur.execute(f"DELETE FROM {monthly} {where_month}", params)  # noqa: S608
+        cur.execute(f"DELETE FROM {totals} {where_month}", params)  # noqa: S608
         cur.execute(
             f"INSERT INTO {daily} (unit_id, service_id, business_date, line, count, quantity, "  # noqa: S608
             "cash_in, cash_out, revenue) "
@@ -585,6 +628,13 @@ def rebuild_rollups(*, since: dt.date | None = None) -> int:
             f"SELECT unit_id, service_id, {month_of}, line, SUM(count), SUM(quantity), "
             f"SUM(cash_in), SUM(cash_out), SUM(revenue) FROM {daily} {where_day} "
             f"GROUP BY unit_id, service_id, {month_of}, line",
+            params,
+        )
+        cur.execute(
+            f"INSERT INTO {totals} (unit_id, month, line, count, quantity, cash_in, cash_out, "  # noqa: S608
+            f"revenue) SELECT unit_id, month, line, SUM(count), SUM(quantity), SUM(cash_in), "
+            f"SUM(cash_out), SUM(revenue) FROM {monthly} {where_month} "
+            "GROUP BY unit_id, month, line",
             params,
         )
     return int(written)

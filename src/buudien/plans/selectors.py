@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from buudien.counter.models import MonthlyRollup
+from buudien.counter.models import UnitMonthRollup
 from buudien.dossiers.selectors import counts_by_subtree
 from buudien.network.models import PostUnit
 from buudien.plans.models import Indicator, ManualValue, Plan
@@ -39,7 +39,7 @@ def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, 
         )
     }
     rows = (
-        MonthlyRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=list(units))
+        UnitMonthRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=list(units))
         .values_list("unit_id", "line")
         .annotate(rev=Sum("revenue"), n=Sum("count"))
         .order_by()
@@ -63,7 +63,7 @@ def monthly_revenue(unit_path: str, period: Period) -> dict[int, int]:
     start, end = _month_range(period)
     ids = PostUnit.objects.filter(path__startswith=unit_path).values("pk")
     rows = (
-        MonthlyRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=ids)
+        UnitMonthRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=ids)
         .values_list("month")
         .annotate(rev=Sum("revenue"))
         .order_by("month")

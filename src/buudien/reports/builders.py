@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
 from buudien.core.scoping import ensure_in_scope, scoped
-from buudien.counter.models import MonthlyRollup
+from buudien.counter.models import UnitMonthRollup
 from buudien.network.models import CommunePointProfile, PostUnit
 from buudien.plans import selectors as plan_selectors
 from buudien.plans.models import Indicator, ManualValue, Plan
@@ -225,70 +225,89 @@ BANDS = [
 def network_report(user: Any, unit: PostUnit, period: Period) -> NetworkReport:
     """Commune points: models, hardship, revenue per point per month, ranking, gaps."""
     ensure_in_scope(user, unit.path)
-    points_qs = PostUnit.objects.filter(kind="commune_point", path__startswith=unit.path).exclude(
-        status="closed"
+    P = CommunePointProfile  # noqa: N806 - a short alias for the choices
+    rows = list(
+        PostUnit.objects.filter(kind="commune_point", path__startswith=unit.path).values_list(
+            "pk",
+            "code",
+            "name",
+            "status",
+            "opened_on",
+            "closed_on",
+            "profile__operating_model",
+            "profile__converted_on",
+            "profile__area_class",
+            "profile__internet_type",
+            "profile__mobile_coverage",
+        )
     )
-    points = list(points_qs.select_related("profile"))
+    last_period = period.last_year()
     months = len(period.months)
-    start, end = period.first_day, period.first_day.replace(month=period.months[-1])
-    revenue = dict(
-        MonthlyRollup.objects.filter(unit__in=points_qs, month__gte=start, month__lte=end)
-        .values_list("unit_id")
+
+    def active_on(day: Any) -> int:
+        return sum(
+            1 for r in rows if (r[4] is None or r[4] <= day) and (r[5] is None or r[5] > day)
+        )
+
+    open_rows = [r for r in rows if r[3] != PostUnit.Status.CLOSED]
+    points = [PostUnit(pk=r[0], code=r[1], name=r[2], kind="commune_point") for r in open_rows]
+    revenue: dict[Any, int] = {}
+    last_revenue = 0
+    start = last_period.first_day
+    end = period.first_day.replace(month=period.months[-1])
+    current = {(period.year, m) for m in period.months}
+    previous = {(last_period.year, m) for m in last_period.months}
+    for unit_id, month, rev in (
+        UnitMonthRollup.objects.filter(
+            unit_id__in=[r[0] for r in rows], month__gte=start, month__lte=end
+        )
+        .values_list("unit_id", "month")
         .annotate(rev=Sum("revenue"))
         .order_by()
-    )
+    ):
+        if (month.year, month.month) in current:
+            revenue[unit_id] = revenue.get(unit_id, 0) + rev
+        elif (month.year, month.month) in previous:
+            last_revenue += rev
     per_month = {p.pk: (revenue.get(p.pk, 0) + months // 2) // months for p in points}
     ranked = sorted(points, key=lambda p: (-per_month[p.pk], p.code))
-    last_period = period.last_year()
-    last_revenue = MonthlyRollup.objects.filter(
-        unit__in=points_qs,
-        month__gte=last_period.first_day,
-        month__lte=last_period.first_day.replace(month=last_period.months[-1]),
-    ).aggregate(rev=Sum("revenue"))["rev"]
-    active = plan_selectors.active_points_many([unit.path], period.last_day)[unit.path]
-    active_last = plan_selectors.active_points_many([unit.path], last_period.last_day)[unit.path]
-    denom = active * months
-    values = {"DT_DIEM": (sum(revenue.values()) + denom // 2) // denom if denom else None}
-    denom_last = active_last * months
-    last = {
-        "DT_DIEM": (last_revenue + denom_last // 2) // denom_last
-        if denom_last and last_revenue is not None
-        else None
-    }
-    profile = CommunePointProfile.objects.filter(unit__in=points_qs)
-    counts = profile.aggregate(
-        multi=Count("pk", filter=Q(operating_model="multi_service")),
-        conv=Count("pk", filter=Q(converted_on__year=period.year)),
-        noi=Count("pk", filter=Q(internet_type="none")),
-        nom=Count("pk", filter=Q(mobile_coverage__in=["none", "2g"])),
-        off=Count("pk", filter=Q(internet_type="none", mobile_coverage__in=["none", "2g"])),
+    denom = active_on(period.last_day) * months
+    denom_last = active_on(last_period.last_day) * months
+    average = (sum(revenue.values()) + denom // 2) // denom if denom else None
+    average_last = (last_revenue + denom_last // 2) // denom_last if denom_last else None
+    labels = dict(P.AreaClass.choices)
+    by_class = {str(label): 0 for label in labels.values()}
+    for r in open_rows:
+        if r[8]:
+            by_class[str(labels[r[8]])] += 1
+    no_mobile = {P.Coverage.NONE, P.Coverage.G2}
+    incomes = list(
+        ManualValue.objects.filter(
+            unit_id__in=[p.pk for p in points],
+            indicator_id="THU_NHAP_BQ",
+            year=period.year,
+            month__in=period.months,
+        ).values_list("value", flat=True)
     )
-    by_class = {str(label): 0 for _, label in CommunePointProfile.AreaClass.choices}
-    labels = dict(CommunePointProfile.AreaClass.choices)
-    for row in profile.values("area_class").annotate(n=Count("pk")):
-        by_class[str(labels[row["area_class"]])] = row["n"]
-    income = ManualValue.objects.filter(
-        unit__in=points_qs, indicator_id="THU_NHAP_BQ", year=period.year, month__in=period.months
-    ).values_list("value", flat=True)
-    incomes = list(income)
+    multi = sum(1 for r in open_rows if r[6] == P.OperatingModel.MULTI_SERVICE)
     return NetworkReport(
         unit=unit,
         period=period,
         points=len(points),
-        by_model={"Đa dịch vụ": counts["multi"], "Truyền thống": len(points) - counts["multi"]},
+        by_model={"Đa dịch vụ": multi, "Truyền thống": len(points) - multi},
         by_area_class=by_class,
-        average_per_point_month=values.get("DT_DIEM"),
-        average_last_year=last.get("DT_DIEM"),
+        average_per_point_month=average,
+        average_last_year=average_last,
         distribution=[
             (label, sum(1 for p in points if lo <= per_month[p.pk] < hi)) for lo, hi, label in BANDS
         ],
         top=[(p, per_month[p.pk]) for p in ranked[:10]],
         bottom=[(p, per_month[p.pk]) for p in ranked[-10:][::-1]],
         above={t: sum(1 for p in points if per_month[p.pk] > t) for t in (20_000_000, 40_000_000)},
-        conversions=counts["conv"],
-        no_internet=counts["noi"],
-        no_mobile_data=counts["nom"],
-        offline=counts["off"],
+        conversions=sum(1 for r in open_rows if r[7] and r[7].year == period.year),
+        no_internet=sum(1 for r in open_rows if r[9] == P.InternetType.NONE),
+        no_mobile_data=sum(1 for r in open_rows if r[10] in no_mobile),
+        offline=sum(1 for r in open_rows if r[9] == P.InternetType.NONE and r[10] in no_mobile),
         clerk_income=(sum(incomes) + len(incomes) // 2) // len(incomes) if incomes else None,
     )
 
