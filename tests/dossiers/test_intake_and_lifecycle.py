@@ -360,3 +360,57 @@ def test_procedures_import_from_excel_with_a_row_report(
         ("Ảnh", 2, False),
     ]
     assert len(procedures) >= 40
+
+
+def test_agency_api_sees_only_its_dossiers_and_records_steps(
+    tree: Tree,
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+    officer: User,
+) -> None:
+    from buudien.core.models import ApiToken
+
+    clerk = users[Role.CLERK]
+    mine = take_in(clerk_session, clerk, procedures["1.001193"])
+    other = take_in(clerk_session, clerk, procedures["1.002809"])  # the police's
+    batch = services.open_batch(
+        actor=clerk,
+        unit=tree.point_a1,
+        agency=mine.agency,
+        direction=Batch.Direction.TO_AGENCY,
+        dossiers=[mine],
+    )
+    services.send_batch(actor=clerk, batch=batch)
+    _, raw = ApiToken.issue(user=officer, name="ubnd")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    codes = [d["code"] for d in api.get("/api/dossiers/").json()["items"]]
+    assert codes == [mine.code]
+    confirmed = api.post(
+        f"/api/dossiers/batches/{batch.code}/confirm",
+        {"receipts": {mine.code: "UB-9"}},
+        content_type="application/json",
+    )
+    assert confirmed.json()["state"] == "confirmed"
+    moved = api.post(
+        f"/api/dossiers/{mine.code}/appointment",
+        {"appointment_date": "2026-12-10"},
+        content_type="application/json",
+    )
+    assert moved.json()["appointment_date"] == "2026-12-10"
+    asked = api.post(
+        f"/api/dossiers/{mine.code}/steps",
+        {"action": "request_supplement", "what": "Bản sao sổ hộ khẩu"},
+        content_type="application/json",
+    )
+    assert asked.json()["status"] == "supplement_requested"
+    refused = api.post(
+        f"/api/dossiers/{other.code}/steps",
+        {"action": "result_ready"},
+        content_type="application/json",
+    )
+    assert refused.status_code in {403, 404}
+    wrong = api.post(
+        f"/api/dossiers/{mine.code}/steps", {"action": "return"}, content_type="application/json"
+    )
+    assert wrong.status_code == 403

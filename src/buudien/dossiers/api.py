@@ -132,3 +132,20 @@ def confirm(request: HttpRequest, batch_code: str, payload: ConfirmIn) -> dict[s
     }
     done = services.confirm_batch(actor=actor, batch=batch, receipts=receipts)
     return {"code": done.code, "state": done.state}
+
+
+class AppointmentIn(Schema):
+    appointment_date: dt.date
+    receipt_no: str = ""
+
+
+@router.post("/{code}/appointment", response=DossierOut)
+def appointment(request: HttpRequest, code: str, payload: AppointmentIn) -> Dossier:
+    """The agency records its appointment date (and receipt number) for a dossier."""
+    actor = require_user(request.user)
+    return services.record_appointment(
+        dossier=selectors.dossier(actor, code),
+        actor=actor,
+        appointment_date=payload.appointment_date,
+        receipt_no=payload.receipt_no,
+    )

@@ -418,6 +418,43 @@ def _notify(d: Dossier, action: str) -> None:
 
 
 @transaction.atomic
+def record_appointment(
+    *, dossier: Dossier, actor: User, appointment_date: dt.date, receipt_no: str = ""
+) -> Dossier:
+    """The agency records (or moves) its appointment date for a dossier it holds."""
+    locked = Dossier.objects.select_for_update().select_related("point").get(pk=dossier.pk)
+    _check_actor(actor, locked, TRANSITIONS["result_ready"])
+    if locked.place != Place.AGENCY:
+        raise DossierError(
+            _("Chỉ ghi ngày hẹn khi hồ sơ đang ở cơ quan."), code=DossierCode.TRANSITION_NOT_ALLOWED
+        )
+    before = audit.snapshot(locked)
+    locked.appointment_date = appointment_date
+    locked.step_due = appointment_date
+    if receipt_no:
+        locked.agency_receipt_no = receipt_no[:40]
+    locked.version += 1
+    locked.save()
+    _event(
+        locked,
+        actor=actor,
+        action="appointment",
+        from_status=locked.status,
+        note=_("Hẹn ngày %(day)s") % {"day": appointment_date.strftime("%d/%m/%Y")},
+        where=locked.agency.name,
+    )
+    audit.record(
+        actor=actor,
+        action="dossiers.appointment_recorded",
+        instance=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        unit_path=locked.point.path,
+    )
+    return locked
+
+
+@transaction.atomic
 def open_batch(
     *, actor: User, unit: Any, agency: Any, direction: str, dossiers: Sequence[Dossier]
 ) -> Batch:
