@@ -16,7 +16,7 @@ def test_clerk_runs_a_shift_and_manager_approves_the_difference(
     page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
     _login(page, live_server, users[Role.CLERK].username)
-    page.get_by_role("link", name="Quầy").click()
+    page.get_by_role("link", name="Quầy", exact=True).click()
     page.get_by_label("Tiền mặt đầu ca (đồng)").fill("500.000")
     page.get_by_role("button", name="Mở ca").click()
 

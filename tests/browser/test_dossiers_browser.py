@@ -14,7 +14,7 @@ from tests.conftest import Tree
 
 
 def _lookup(page: Page, live_server: LiveServer, code: str, status: str) -> None:
-    citizen = page.context.browser.new_page()  # type: ignore[union-attr]
+    citizen = page.context.browser.new_page(locale="vi-VN")  # type: ignore[union-attr]
     citizen.goto(f"{live_server.url}/tra-cuu/")
     citizen.get_by_label("Mã hồ sơ (trên phiếu gửi hồ sơ)").fill(code)
     citizen.get_by_label("4 số cuối điện thoại đã đăng ký").fill("5678")
