@@ -31,6 +31,11 @@ def main() -> None:
     if Dossier.objects.count() < N:
         Dossier.objects.all().delete()
         dossiers_demo.build(N)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:  # what autovacuum does after a bulk load
+            cur.execute("ANALYZE")
     user = User.objects.get(username="tinh")
     today = timezone.localdate()
     week_end = today + dt.timedelta(days=6 - today.weekday())

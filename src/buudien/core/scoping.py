@@ -68,6 +68,19 @@ def scoped(qs: QuerySet[M], user: Any, *, path_field: str = "path") -> QuerySet[
     return qs.filter(Q(**{f"{path_field}__startswith": scope.path}))
 
 
+def scoped_by_unit(qs: QuerySet[M], user: Any, *, unit_field: str) -> QuerySet[M]:
+    """Like `scoped`, through a foreign key to a unit: an IN over the units in scope, which
+    the planner joins better than a LIKE on the joined path."""
+    scope = scope_of(user)
+    if scope.everything:
+        return qs
+    if not scope.path:
+        return qs.none()
+    unit_model = qs.model._meta.get_field(unit_field).related_model
+    units = unit_model._default_manager.filter(path__startswith=scope.path).values("pk")  # type: ignore[union-attr]
+    return qs.filter(**{f"{unit_field}__in": units})
+
+
 def ensure_in_scope(user: Any, path: str) -> None:
     """Refuse a request about a unit outside the user's subtree."""
     if not scope_of(user).covers(path):

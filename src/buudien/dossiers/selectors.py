@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from buudien.core.errors import NotFound
 from buudien.core.models import Role
-from buudien.core.scoping import ensure_in_scope, scope_of, scoped
+from buudien.core.scoping import ensure_in_scope, scope_of, scoped, scoped_by_unit
 from buudien.core.text import search_terms
 from buudien.dossiers.calendar import add_working_days, working_days_late
 from buudien.dossiers.errors import DossierCode, DossierError
@@ -29,7 +29,7 @@ def dossiers(user: Any) -> QuerySet[Dossier]:
     scope = scope_of(user)
     if getattr(user, "role", None) == Role.PARTNER_OFFICER:
         return qs.filter(agency_id=scope.partner_id) if scope.partner_id else qs.none()
-    return scoped(qs, user, path_field="point__path")
+    return scoped_by_unit(qs, user, unit_field="point")
 
 
 def dossier(user: Any, code: str) -> Dossier:
