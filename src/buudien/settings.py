@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "buudien.plans",
     "buudien.reports",
     "buudien.dossiers",
+    "buudien.payouts",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,430 @@
+"""Payouts: import a month's list, pay each line exactly once, return, close and reconcile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core import audit
+from buudien.core.errors import DomainError
+from buudien.core.excel import Column, ImportSpec, RowError, read_rows
+from buudien.core.models import User
+from buudien.core.scoping import ensure_can_manage, ensure_in_scope
+from buudien.core.text import build_search_text
+from buudien.counter import services as counter_services
+from buudien.counter.models import CounterSession
+from buudien.network.models import Commune, PostUnit
+from buudien.payouts.errors import PayoutCode, PayoutError
+from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, PayoutList, Programme
+
+B = Beneficiary
+METHODS = {
+    "Tại quầy": B.Method.COUNTER,
+    "Tại nhà": B.Method.HOME,
+    "Qua tài khoản": B.Method.ACCOUNT,
+    "Tài khoản": B.Method.ACCOUNT,
+    "counter": B.Method.COUNTER,
+    "home": B.Method.HOME,
+    "account": B.Method.ACCOUNT,
+}
+DEFAULT_HEADERS = {
+    "citizen_id": "Số CCCD",
+    "name": "Họ tên",
+    "birth_date": "Ngày sinh",
+    "amount": "Số tiền",
+    "commune": "Mã xã",
+    "point": "Mã điểm",
+    "method": "Hình thức nhận",
+    "account_no": "Số tài khoản",
+    "hamlet": "Thôn, bản",
+}
+
+
+def columns(mapping: dict[str, str] | None = None) -> list[Column]:
+    h = DEFAULT_HEADERS | (mapping or {})
+    return [
+        Column("citizen_id", h["citizen_id"], kind="citizen_id", required=True),
+        Column("name", h["name"], required=True, max_length=200),
+        Column("birth_date", h["birth_date"], kind="date"),
+        Column(
+            "amount",
+            h["amount"],
+            kind="money",
+            required=True,
+            min_value=1,
+            max_value=10_000_000_000,
+        ),
+        Column("commune", h["commune"], kind="int"),
+        Column("point", h["point"], required=True, max_length=20),
+        Column("method", h["method"], kind="choice", choices=METHODS),
+        Column("account_no", h["account_no"], max_length=40),
+        Column("hamlet", h["hamlet"], max_length=120),
+    ]
+
+
+class _ListSpec(ImportSpec):
+    def __init__(self, mapping: dict[str, str] | None) -> None:
+        self.columns = columns(mapping)
+        self.title = "Danh sách chi trả"
+
+    def row_key(self, values: dict[str, Any]) -> Any:
+        return values.get("citizen_id")
+
+
+@dataclass
+class ImportResult:
+    payout_list: PayoutList | None
+    errors: list[RowError]
+    rows: int
+    per_point: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@transaction.atomic
+def import_list(
+    *,
+    actor: User,
+    programme: Programme,
+    month: dt.date,
+    source: Any,
+    source_name: str = "",
+    mapping: dict[str, str] | None = None,
+) -> ImportResult:
+    """Validate every row of the agency's list; write it all, split by point, or nothing."""
+    ensure_can_manage(
+        actor, (programme.agency.served_by.path if programme.agency.served_by else "/")
+    )
+    month = month.replace(day=1)
+    if PayoutList.objects.filter(programme=programme, month=month).exists():
+        raise PayoutError(
+            _("Danh sách %(p)s tháng %(m)s đã được nhập.")
+            % {"p": programme.name, "m": month.strftime("%m/%Y")},
+            code=PayoutCode.LIST_INVALID,
+        )
+    saved = mapping
+    if saved is None:
+        found = ColumnMapping.objects.filter(agency=programme.agency).first()
+        saved = found.mapping if found else None
+    spec = _ListSpec(saved)
+    rows, errors = read_rows(spec, source)
+    header = {c.key: c.header for c in spec.columns}
+    points = {u.code: u for u in PostUnit.objects.filter(kind="commune_point")}
+    communes = set(Commune.objects.values_list("code", flat=True))
+    bad = {e.row for e in errors}
+    for r in rows:
+        if r.number in bad:
+            continue
+        v = r.values
+        point = points.get(str(v["point"]).upper())
+        if point is None:
+            errors.append(
+                RowError(
+                    r.number,
+                    header["point"],
+                    f"Dòng {r.number}, cột «{header['point']}»: không có điểm mã {v['point']}.",
+                )
+            )
+        if v.get("commune") and v["commune"] not in communes:
+            errors.append(
+                RowError(
+                    r.number,
+                    header["commune"],
+                    f"Dòng {r.number}, cột «{header['commune']}»: không có "
+                    f"xã, phường mã {v['commune']}.",
+                )
+            )
+        if v.get("method") == B.Method.ACCOUNT and not v.get("account_no"):
+            errors.append(
+                RowError(
+                    r.number,
+                    header["account_no"],
+                    f"Dòng {r.number}: chi qua tài khoản cần số tài khoản.",
+                )
+            )
+    if errors:
+        errors.sort(key=lambda e: e.row)
+        return ImportResult(None, errors, len(rows), {})
+    if mapping is not None:
+        ColumnMapping.objects.update_or_create(
+            agency=programme.agency, defaults={"mapping": mapping}
+        )
+    known = dict(Beneficiary.objects.values_list("citizen_id", "pk"))
+    new = []
+    for r in rows:
+        v = r.values
+        if v["citizen_id"] not in known:
+            new.append(
+                Beneficiary(
+                    citizen_id=v["citizen_id"],
+                    name=v["name"],
+                    birth_date=v.get("birth_date"),
+                    commune_id=v.get("commune"),
+                    hamlet=v.get("hamlet") or "",
+                    point=points[str(v["point"]).upper()],
+                    method=v.get("method") or B.Method.COUNTER,
+                    account_no=v.get("account_no") or "",
+                    search_text=build_search_text(v["name"], v["citizen_id"]),
+                )
+            )
+    Beneficiary.objects.bulk_create(new, batch_size=2000)
+    known |= {b.citizen_id: b.pk for b in new}
+    payout_list = PayoutList.objects.create(
+        programme=programme,
+        month=month,
+        imported_by=actor,
+        source_name=source_name[:200],
+        lines=len(rows),
+        total=sum(r.values["amount"] for r in rows),
+    )
+    lines = [
+        Payout(
+            list=payout_list,
+            beneficiary_id=known[r.values["citizen_id"]],
+            point=points[str(r.values["point"]).upper()],
+            row=r.number,
+            amount=r.values["amount"],
+            method=r.values.get("method") or B.Method.COUNTER,
+        )
+        for r in rows
+    ]
+    Payout.objects.bulk_create(lines, batch_size=2000)
+    per_point: dict[str, int] = {}
+    for line in lines:
+        per_point[line.point.code] = per_point.get(line.point.code, 0) + 1
+    audit.record(
+        actor=actor,
+        action="payouts.list_imported",
+        instance=payout_list,
+        before=None,
+        after={"lines": len(rows), "total": payout_list.total},
+        note=source_name,
+    )
+    return ImportResult(payout_list, [], len(rows), per_point)
+
+
+def in_window(payout_list: PayoutList, day: dt.date) -> bool:
+    p = payout_list.programme
+    return (day.year, day.month) == (
+        payout_list.month.year,
+        payout_list.month.month,
+    ) and p.window_start <= day.day <= p.window_end
+
+
+@transaction.atomic
+def pay(
+    *,
+    payout: Payout,
+    clerk: User,
+    session: CounterSession,
+    receiver: str = "self",
+    receiver_id: str = "",
+    paid_at: dt.datetime | None = None,
+) -> Payout:
+    """Pay one line of a payout list, exactly once."""
+    locked = (
+        Payout.objects.select_for_update()
+        .select_related("list__programme", "beneficiary", "point")
+        .get(pk=payout.pk)
+    )
+    ensure_in_scope(clerk, locked.point.path)
+    if session.unit_id != locked.point_id:
+        raise PayoutError(
+            _("Dòng này thuộc điểm %(p)s; chỉ chi tại điểm được giao.") % {"p": locked.point.name},
+            code=PayoutCode.NOT_PAYABLE,
+        )
+    if locked.list.state != PayoutList.State.OPEN:
+        raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
+    if locked.status != Payout.Status.PENDING:
+        raise PayoutError(
+            _("Dòng này đã %(s)s lúc %(t)s; không chi lần hai.")
+            % {
+                "s": locked.get_status_display().lower(),
+                "t": timezone.localtime(locked.paid_at).strftime("%d/%m/%Y %H:%M")
+                if locked.paid_at
+                else "trước đó",
+            },
+            code=PayoutCode.ALREADY_SETTLED,
+        )
+    now = paid_at or timezone.now()
+    if not in_window(locked.list, timezone.localtime(now).date()):
+        p = locked.list.programme
+        raise PayoutError(
+            _("Ngoài thời gian chi trả (ngày %(a)s–%(b)s tháng %(m)s).")
+            % {"a": p.window_start, "b": p.window_end, "m": locked.list.month.strftime("%m/%Y")},
+            code=PayoutCode.OUTSIDE_WINDOW,
+        )
+    person = locked.beneficiary
+    if person.status != Beneficiary.Status.ACTIVE:
+        raise PayoutError(
+            _("Không chi: đối tượng đang ở trạng thái «%(s)s».")
+            % {"s": person.get_status_display()},
+            code=PayoutCode.NOT_PAYABLE,
+        )
+    name = person.name
+    if receiver == "authorised":
+        today = timezone.localtime(now).date()
+        if (
+            not person.authorised_name
+            or person.authorised_until is None
+            or person.authorised_until < today
+        ):
+            raise PayoutError(
+                _("Giấy ủy quyền không có hoặc đã hết hạn."),
+                code=PayoutCode.AUTHORISATION,
+                field="receiver",
+            )
+        if receiver_id and receiver_id != person.authorised_id:
+            raise PayoutError(
+                _("CCCD người nhận không khớp giấy ủy quyền."),
+                code=PayoutCode.AUTHORISATION,
+                field="receiver_id",
+            )
+        name = person.authorised_name
+    elif receiver_id and receiver_id != person.citizen_id:
+        raise PayoutError(
+            _("CCCD không khớp với đối tượng hưởng."),
+            code=PayoutCode.AUTHORISATION,
+            field="receiver_id",
+        )
+    result = counter_services.post_entry(
+        session=session,
+        clerk=clerk,
+        request=counter_services.EntryRequest(
+            idempotency_key=f"payout:{locked.pk}",
+            service_code=locked.list.programme.service_code,
+            amount=locked.amount,
+            customer_name=person.name,
+            customer_id_no=person.citizen_id,
+            source_type="payout",
+            source_id=str(locked.pk),
+            occurred_at=now,
+            method="cash" if locked.method != B.Method.ACCOUNT else "account",
+        ),
+    )
+    before = {"status": locked.status}
+    locked.status = Payout.Status.PAID
+    locked.paid_at = now
+    locked.paid_by = clerk
+    locked.receiver = name
+    locked.entry_id = result.entry.pk
+    locked.save()
+    audit.record(
+        actor=clerk,
+        action="payouts.paid",
+        instance=locked,
+        before=before,
+        after={"status": "paid", "receiver": name, "entry": str(result.entry.pk)},
+        unit_path=locked.point.path,
+    )
+    return locked
+
+
+@transaction.atomic
+def return_unpaid(*, payout: Payout, actor: User, reason: str) -> Payout:
+    locked = Payout.objects.select_for_update().select_related("point", "list").get(pk=payout.pk)
+    ensure_in_scope(actor, locked.point.path)
+    if locked.status != Payout.Status.PENDING:
+        raise PayoutError(_("Dòng này đã được xử lý."), code=PayoutCode.ALREADY_SETTLED)
+    if reason not in Payout.Reason.values:
+        raise DomainError(_("Cần chọn lý do trả lại."), field="reason")
+    if locked.list.state != PayoutList.State.OPEN:
+        raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
+    locked.status = Payout.Status.RETURNED
+    locked.return_reason = reason
+    locked.save()
+    audit.record(
+        actor=actor,
+        action="payouts.returned",
+        instance=locked,
+        before={"status": "pending"},
+        after={"status": "returned", "reason": reason},
+        unit_path=locked.point.path,
+    )
+    return locked
+
+
+@dataclass
+class Reconciliation:
+    payout_list: PayoutList
+    rows: list[dict[str, Any]]
+    totals: dict[str, int]
+
+
+def reconciliation(payout_list: PayoutList) -> Reconciliation:
+    """Paid by method and returned, in count and amount, by point."""
+    per: dict[str, dict[str, Any]] = {}
+    for r in (
+        Payout.objects.filter(list=payout_list)
+        .values("point__code", "point__name", "status", "method")
+        .annotate(n=Count("pk"), s=Sum("amount"))
+        .order_by()
+    ):
+        row = per.setdefault(r["point__code"], {"code": r["point__code"], "name": r["point__name"]})
+        key = f"{r['status']}_{r['method']}" if r["status"] == "paid" else r["status"]
+        row[f"{key}_n"] = row.get(f"{key}_n", 0) + r["n"]
+        row[f"{key}_s"] = row.get(f"{key}_s", 0) + r["s"]
+    rows = sorted(per.values(), key=lambda x: x["code"])
+    keys = ["paid_counter", "paid_home", "paid_account", "returned", "pending"]
+    totals = {f"{k}_{x}": sum(r.get(f"{k}_{x}", 0) for r in rows) for k in keys for x in "ns"}
+    return Reconciliation(payout_list, rows, totals)
+
+
+@transaction.atomic
+def close_list(
+    *, payout_list: PayoutList, actor: User, return_rest: str | None = None
+) -> Reconciliation:
+    """Close a window: every line paid or returned, then the list is immutable."""
+    locked = (
+        PayoutList.objects.select_for_update()
+        .select_related("programme__agency")
+        .get(pk=payout_list.pk)
+    )
+    served = locked.programme.agency.served_by
+    ensure_can_manage(actor, served.path if served else "/")
+    if locked.state == PayoutList.State.CLOSED:
+        raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
+    pending = Payout.objects.filter(list=locked, status=Payout.Status.PENDING)
+    if pending.exists():
+        if return_rest not in Payout.Reason.values:
+            raise PayoutError(
+                _("Còn %(n)s dòng chưa chi; trả lại với lý do rồi mới quyết toán.")
+                % {"n": pending.count()},
+                code=PayoutCode.OPEN_LINES,
+            )
+        pending.update(status=Payout.Status.RETURNED, return_reason=return_rest)
+    locked.state = PayoutList.State.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save()
+    rec = reconciliation(locked)
+    audit.record(
+        actor=actor, action="payouts.list_closed", instance=locked, before=None, after=rec.totals
+    )
+    return rec
+
+
+def cashless(points: Sequence[PostUnit], month: dt.date) -> list[dict[str, Any]]:
+    """Accounts and the share of lines paid without cash, per point, for a month."""
+    rows = []
+    for p in points:
+        lines = Payout.objects.filter(point=p, list__month=month.replace(day=1))
+        total = lines.count()
+        account = lines.filter(method=B.Method.ACCOUNT).count()
+        rows.append(
+            {
+                "point": p,
+                "accounts": Beneficiary.objects.filter(point=p, method=B.Method.ACCOUNT).count(),
+                "lines": total,
+                "share": round(100 * account / total) if total else 0,
+            }
+        )
+    return rows

@@ -1,0 +1,215 @@
+"""Payouts: the agency's list imported whole or not at all, each line paid exactly once,
+totals that reconcile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from django.db.models import Sum
+
+from buudien.core.models import Role, User
+from buudien.counter import services as counter_services
+from buudien.counter.models import CounterSession, LedgerEntry
+from buudien.network.models import Partner
+from buudien.payouts import services
+from buudien.payouts.errors import PayoutError
+from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, Programme
+from buudien.payouts.seed import seed_programmes
+from tests.conftest import Tree
+from tests.factories import PartnerFactory
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MONTH = dt.date(2025, 3, 1)
+PAYDAY = dt.datetime(2025, 3, 5, 9, 0, tzinfo=TZ)
+HEADERS = [
+    "Số CCCD",
+    "Họ tên",
+    "Ngày sinh",
+    "Số tiền",
+    "Mã điểm",
+    "Hình thức nhận",
+    "Số tài khoản",
+    "Thôn, bản",
+]
+
+
+def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def person(i: int, point: str = "VHXA1", **kw: Any) -> list[Any]:
+    row = [
+        f"0041{50 + i % 40:02d}{i:06d}",
+        f"Nông Văn {i}",
+        "01/01/1950",
+        3_000_000 + i * 1000,
+        point,
+        kw.get("method", "Tại quầy"),
+        kw.get("account", ""),
+        f"Bản {i % 5}",
+    ]
+    return row
+
+
+@pytest.fixture
+def programme(tree: Tree, catalogue: None) -> Programme:
+    PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
+    seed_programmes()
+    return Programme.objects.get(code="LHUU")
+
+
+@pytest.fixture
+def payday_session(tree: Tree, users: dict[str, User]) -> CounterSession:
+    return counter_services.open_session(
+        clerk=users[Role.CLERK],
+        unit=tree.point_a1,
+        opening_cash=500_000_000,
+        business_date=PAYDAY.date(),
+    )
+
+
+def test_a_list_with_bad_rows_names_each_and_imports_nothing(
+    programme: Programme, users: dict[str, User]
+) -> None:
+    rows = [person(i) for i in range(1, 21)]
+    rows[3][0] = "12345"  # row 5: citizen id
+    rows[7][3] = "-500"  # row 9: amount
+    rows[11][4] = "KHONGCO"  # row 13: unknown point
+    rows[15] = person(1)  # row 17: same person twice
+    result = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
+    )
+    assert sorted({e.row for e in result.errors}) == [5, 9, 13, 17]
+    assert not Payout.objects.exists()
+    assert not Beneficiary.objects.exists()
+
+
+def test_a_clean_list_splits_by_point_and_the_mapping_is_kept(
+    programme: Programme, users: dict[str, User]
+) -> None:
+    agency_headers = ["Mã định danh", *HEADERS[1:]]
+    rows = [person(i, "VHXA1" if i % 2 else "VHXB1") for i in range(1, 11)]
+    result = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER],
+        programme=programme,
+        month=MONTH,
+        source=workbook(rows, agency_headers),
+        mapping={"citizen_id": "Mã định danh"},
+    )
+    assert result.ok
+    assert result.per_point == {"VHXA1": 5, "VHXB1": 5}
+    assert ColumnMapping.objects.get().mapping == {"citizen_id": "Mã định danh"}
+    again = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER],
+        programme=programme,
+        month=dt.date(2025, 4, 1),
+        source=workbook(rows, agency_headers),
+    )
+    assert again.ok  # the saved mapping reads next month's list
+    assert Beneficiary.objects.count() == 10
+
+
+def _import(programme: Programme, users: dict[str, User], n: int = 4) -> list[Payout]:
+    services.import_list(
+        actor=users[Role.PROVINCE_MANAGER],
+        programme=programme,
+        month=MONTH,
+        source=workbook([person(i) for i in range(1, n + 1)]),
+    )
+    return list(Payout.objects.order_by("row"))
+
+
+def test_a_line_is_paid_once_with_cash_out_and_commission_in_the_ledger(
+    programme: Programme, users: dict[str, User], payday_session: CounterSession
+) -> None:
+    line = _import(programme, users)[0]
+    clerk = users[Role.CLERK]
+    paid = services.pay(payout=line, clerk=clerk, session=payday_session, paid_at=PAYDAY)
+    entry = LedgerEntry.objects.get(pk=paid.entry_id)
+    assert (entry.direction, entry.amount, entry.line) == ("out", line.amount, "finance")
+    assert entry.revenue == (line.amount * 55 + 5000) // 10000
+    with pytest.raises(PayoutError, match="không chi lần hai"):
+        services.pay(payout=line, clerk=clerk, session=payday_session, paid_at=PAYDAY)
+    assert LedgerEntry.objects.filter(source_type="payout").count() == 1
+
+
+@pytest.mark.parametrize("case", ["suspended", "deceased", "authorisation", "window", "point"])
+def test_payment_is_refused_with_the_reason(
+    case: str,
+    tree: Tree,
+    programme: Programme,
+    users: dict[str, User],
+    payday_session: CounterSession,
+) -> None:
+    line = _import(programme, users)[0]
+    person_ = line.beneficiary
+    kwargs: dict[str, Any] = {"paid_at": PAYDAY}
+    message = {
+        "suspended": "Tạm dừng",
+        "deceased": "Đã mất",
+        "authorisation": "hết hạn",
+        "window": "Ngoài thời gian chi trả",
+        "point": "chỉ chi tại điểm",
+    }[case]
+    session = payday_session
+    if case in {"suspended", "deceased"}:
+        Beneficiary.objects.filter(pk=person_.pk).update(status=case)
+    elif case == "authorisation":
+        Beneficiary.objects.filter(pk=person_.pk).update(
+            authorised_name="Nông Thị B", authorised_until=dt.date(2025, 2, 28)
+        )
+        kwargs["receiver"] = "authorised"
+    elif case == "window":
+        kwargs["paid_at"] = dt.datetime(2025, 3, 25, 9, tzinfo=TZ)
+    else:
+        session = counter_services.open_session(
+            clerk=users[Role.AREA_MANAGER],
+            unit=tree.point_a2,
+            opening_cash=10**9,
+            business_date=PAYDAY.date(),
+        )
+    actor = users[Role.AREA_MANAGER] if case == "point" else users[Role.CLERK]
+    with pytest.raises(PayoutError, match=message):
+        services.pay(payout=line, clerk=actor, session=session, **kwargs)
+    line.refresh_from_db()
+    assert line.status == "pending"
+    assert not LedgerEntry.objects.filter(source_type="payout").exists()
+
+
+def test_closing_reconciles_paid_and_returned_with_the_ledger(
+    programme: Programme, users: dict[str, User], payday_session: CounterSession
+) -> None:
+    lines = _import(programme, users, n=6)
+    clerk = users[Role.CLERK]
+    for line in lines[:3]:
+        services.pay(payout=line, clerk=clerk, session=payday_session, paid_at=PAYDAY)
+    services.return_unpaid(payout=lines[3], actor=clerk, reason="deceased")
+    with pytest.raises(PayoutError, match="Còn 2 dòng chưa chi"):
+        services.close_list(payout_list=lines[0].list, actor=users[Role.PROVINCE_MANAGER])
+    rec = services.close_list(
+        payout_list=lines[0].list, actor=users[Role.PROVINCE_MANAGER], return_rest="not_found"
+    )
+    imported_n = len(lines)
+    imported_s = sum(x.amount for x in lines)
+    paid_n = sum(rec.totals[f"paid_{m}_n"] for m in ("counter", "home", "account"))
+    paid_s = sum(rec.totals[f"paid_{m}_s"] for m in ("counter", "home", "account"))
+    assert paid_n + rec.totals["returned_n"] == imported_n
+    assert paid_s + rec.totals["returned_s"] == imported_s
+    cash_out = LedgerEntry.objects.filter(source_type="payout", method="cash").aggregate(
+        s=Sum("amount")
+    )["s"]
+    assert cash_out == paid_s
+    with pytest.raises(PayoutError, match="đã quyết toán"):
+        services.pay(payout=lines[5], clerk=clerk, session=payday_session, paid_at=PAYDAY)
