@@ -15,7 +15,6 @@ from django.db.models import Sum
 from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession, LedgerEntry
-from buudien.network.models import Partner
 from buudien.payouts import services
 from buudien.payouts.errors import PayoutError
 from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, Programme
@@ -50,7 +49,7 @@ def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
 
 
 def person(i: int, point: str = "VHXA1", **kw: Any) -> list[Any]:
-    row = [
+    return [
         f"0041{50 + i % 40:02d}{i:06d}",
         f"Nông Văn {i}",
         "01/01/1950",
@@ -60,7 +59,6 @@ def person(i: int, point: str = "VHXA1", **kw: Any) -> list[Any]:
         kw.get("account", ""),
         f"Bản {i % 5}",
     ]
-    return row
 
 
 @pytest.fixture
