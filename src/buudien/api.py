@@ -11,6 +11,7 @@ from buudien.counter.api import router as counter_router
 from buudien.dossiers.api import public_router
 from buudien.dossiers.api import router as dossiers_router
 from buudien.network.api import router as network_router
+from buudien.payouts.api import router as payouts_router
 from buudien.reports.api import router as reports_router
 
 api = NinjaAPI(
@@ -32,6 +33,7 @@ STATUS_BY_CODE = {
     "dossier.stale": 409,
     "dossier.not_found": 404,
     "dossier.throttled": 429,
+    "payout.already_settled": 409,
 }
 
 
@@ -50,3 +52,4 @@ api.add_router("/counter/", counter_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/public/", public_router)
+api.add_router("/payouts/", payouts_router)
