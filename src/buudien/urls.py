@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/", include("buudien.plans.urls")),
     path("reports/", include("buudien.reports.urls")),
     path("dossiers/", include("buudien.dossiers.urls")),
+    path("payouts/", include("buudien.payouts.urls")),
     path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

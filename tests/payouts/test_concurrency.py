@@ -20,8 +20,10 @@ from tests.payouts.test_payouts import MONTH, PAYDAY, person, workbook
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="row locks under real concurrency need PostgreSQL; CI runs it"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks under real concurrency need PostgreSQL; CI runs it",
+    ),
 ]
 
 
@@ -35,11 +37,16 @@ def test_twenty_concurrent_attempts_pay_once(monkeypatch: pytest.MonkeyPatch) ->
     seed_programmes()
     manager = UserFactory(role=Role.PROVINCE_MANAGER, home_unit=province)
     clerk = UserFactory(role=Role.CLERK, home_unit=point)
-    services.import_list(actor=manager, programme=Programme.objects.get(code="LHUU"),
-                         month=MONTH, source=workbook([person(1)]))
+    services.import_list(
+        actor=manager,
+        programme=Programme.objects.get(code="LHUU"),
+        month=MONTH,
+        source=workbook([person(1)]),
+    )
     line = Payout.objects.get()
-    session = counter_services.open_session(clerk=clerk, unit=point, opening_cash=10**9,
-                                            business_date=PAYDAY.date())
+    session = counter_services.open_session(
+        clerk=clerk, unit=point, opening_cash=10**9, business_date=PAYDAY.date()
+    )
     monkeypatch.setattr("django.utils.timezone.now", lambda: PAYDAY)
     _, raw = ApiToken.issue(user=clerk, name="t")
     barrier = threading.Barrier(20)
@@ -53,10 +60,13 @@ def test_twenty_concurrent_attempts_pay_once(monkeypatch: pytest.MonkeyPatch) ->
                 outcomes.append("paid")
             else:
                 api = Client(headers={"Authorization": f"Bearer {raw}"})
-                r = api.post(f"/api/payouts/lines/{line.pk}/pay", {"session_id": str(session.pk)},
-                             content_type="application/json")
+                r = api.post(
+                    f"/api/payouts/lines/{line.pk}/pay",
+                    {"session_id": str(session.pk)},
+                    content_type="application/json",
+                )
                 outcomes.append("paid" if r.status_code == 200 else f"refused {r.status_code}")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on
+        except Exception as exc:
             outcomes.append(type(exc).__name__)
         finally:
             connections.close_all()

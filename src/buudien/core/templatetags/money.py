@@ -29,3 +29,9 @@ def report_money(value: int | str | None) -> str:
     if value is None or value == "":
         return ""
     return format_report(int(value))
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    """A dictionary lookup in templates."""
+    return mapping.get(key, "")

@@ -1,0 +1,96 @@
+"""Import a list, pay a line at the counter, refuse a second payment from a stale page,
+return another, close the list and download the reconciliation."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from buudien.core.models import Role, User
+from buudien.payouts.models import Payout, Programme
+from buudien.payouts.seed import seed_programmes
+from tests.browser.test_network_browser import _login
+from tests.conftest import Tree
+from tests.factories import PartnerFactory
+
+
+def _workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Số CCCD", "Họ tên", "Số tiền", "Mã điểm", "Hình thức nhận", "Thôn, bản"])
+    ws.append(["004150000001", "Nông Văn Tài", 3_200_000, "VHXA1", "Tại quầy", "Nà Lẹng"])
+    ws.append(["004150000002", "Lục Thị Mến", 2_800_000, "VHXA1", "Tại nhà", "Pác Bó"])
+    ws.append(["004150000003", "Bế Văn Hùng", 1_900_000, "VHXA1", "Tại quầy", "Nà Lẹng"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_import_pay_refuse_return_close_download(
+    page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
+    seed_programmes()
+    Programme.objects.update(window_start=1, window_end=31)
+    month = timezone.localdate().strftime("%Y-%m")
+
+    _login(page, live_server, users[Role.PROVINCE_MANAGER].username)
+    page.goto(f"{live_server.url}/payouts/import/")
+    form = page.get_by_test_id("upload-form")
+    form.get_by_label("Chương trình").select_option("BTXH")
+    form.get_by_label("Tháng", exact=True).fill(month)
+    form.get_by_label("Tệp Excel (.xlsx)").set_input_files(
+        {"name": "ds.xlsx", "mimeType": "application/octet-stream", "buffer": _workbook()}
+    )
+    form.get_by_role("button", name="Nhập").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("chờ chi 3")
+    list_url = page.url
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    _login(page, live_server, users[Role.CLERK].username)
+    page.goto(f"{live_server.url}/counter/")
+    page.get_by_label("Tiền mặt đầu ca (đồng)").fill("50.000.000")
+    page.get_by_role("button", name="Mở ca").click()
+    stale = page.context.new_page()
+    stale.goto(list_url)
+    page.goto(list_url)
+    page.get_by_label("Tìm người hưởng").fill("nong van tai")
+    page.get_by_role("button", name="Tìm").click()
+    row = page.locator("tr[data-name='Nông Văn Tài']")
+    row.get_by_label("CCCD người nhận Nông Văn Tài").fill("004150000001")
+    row.get_by_role("button", name="Chi trả").click()
+    expect(page.get_by_text("Đã chi trả Nông Văn Tài")).to_be_visible()
+
+    stale.locator("tr[data-name='Nông Văn Tài']").get_by_role("button", name="Chi trả").click()
+    expect(stale.get_by_role("alert")).to_contain_text("không chi lần hai")
+    stale.close()
+    assert Payout.objects.filter(status="paid").count() == 1
+
+    page.goto(list_url)
+    other = page.locator("tr[data-name='Lục Thị Mến']")
+    other.get_by_label("Lý do trả lại Lục Thị Mến").select_option("moved")
+    other.get_by_role("button", name="Trả lại").click()
+    expect(page.get_by_text("Đã trả lại dòng của Lục Thị Mến")).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    _login(page, live_server, users[Role.PROVINCE_MANAGER].username)
+    page.goto(list_url)
+    page.get_by_label("Các dòng chưa chi trả lại với lý do").select_option("not_found")
+    page.get_by_role("button", name="Đóng đợt chi trả và quyết toán").click()
+    expect(page.get_by_test_id("rec-totals")).to_contain_text("Đã chi 1")
+    with page.expect_download() as xlsx:
+        page.get_by_test_id("rec-xlsx").click()
+    with open(xlsx.value.path(), "rb") as f:
+        workbook = openpyxl.load_workbook(io.BytesIO(f.read()))
+    totals = list(workbook.active.iter_rows(values_only=True))[-1]
+    assert totals[1] == "Tổng"
+    assert totals[2:4] == (1, 3_200_000)
+    assert totals[8:10] == (2, 4_700_000)
+    with page.expect_download() as pdf:
+        page.get_by_test_id("rec-pdf").click()
+    with open(pdf.value.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
