@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core import audit
+from buudien.core.bulk import insert_rows
 from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, RowError, read_rows
-from buudien.core.models import User
+from buudien.core.models import User, uuid7
 from buudien.core.scoping import ensure_can_manage, ensure_in_scope
 from buudien.core.text import build_search_text
 from buudien.counter import services as counter_services
@@ -25,6 +26,40 @@ from buudien.payouts.errors import PayoutCode, PayoutError
 from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, PayoutList, Programme
 
 B = Beneficiary
+BENEFICIARY_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "citizen_id",
+    "name",
+    "birth_date",
+    "sex",
+    "commune_id",
+    "hamlet",
+    "point_id",
+    "method",
+    "account_kind",
+    "account_no",
+    "authorised_name",
+    "authorised_id",
+    "authorised_until",
+    "status",
+    "status_date",
+    "status_source",
+    "search_text",
+]
+PAYOUT_COLUMNS = [
+    "list_id",
+    "beneficiary_id",
+    "point_id",
+    "row",
+    "amount",
+    "method",
+    "status",
+    "receiver",
+    "return_reason",
+]
 METHODS = {
     "Tại quầy": B.Method.COUNTER,
     "Tại nhà": B.Method.HOME,
@@ -159,25 +194,39 @@ def import_list(
             agency=programme.agency, defaults={"mapping": mapping}
         )
     known = dict(Beneficiary.objects.values_list("citizen_id", "pk"))
-    new = []
+    now = timezone.now()
+    fresh = []
     for r in rows:
         v = r.values
         if v["citizen_id"] not in known:
-            new.append(
-                Beneficiary(
-                    citizen_id=v["citizen_id"],
-                    name=v["name"],
-                    birth_date=v.get("birth_date"),
-                    commune_id=v.get("commune"),
-                    hamlet=v.get("hamlet") or "",
-                    point=points[str(v["point"]).upper()],
-                    method=v.get("method") or B.Method.COUNTER,
-                    account_no=v.get("account_no") or "",
-                    search_text=build_search_text(v["name"], v["citizen_id"]),
+            pk = uuid7()
+            known[v["citizen_id"]] = pk
+            fresh.append(
+                (
+                    pk,
+                    now,
+                    now,
+                    1,
+                    v["citizen_id"],
+                    v["name"],
+                    v.get("birth_date"),
+                    "",
+                    v.get("commune"),
+                    v.get("hamlet") or "",
+                    points[str(v["point"]).upper()].pk,
+                    v.get("method") or B.Method.COUNTER,
+                    "",
+                    v.get("account_no") or "",
+                    "",
+                    "",
+                    None,
+                    B.Status.ACTIVE,
+                    None,
+                    "",
+                    build_search_text(v["name"], v["citizen_id"]),
                 )
             )
-    Beneficiary.objects.bulk_create(new, batch_size=2000)
-    known |= {b.citizen_id: b.pk for b in new}
+    insert_rows(Beneficiary, BENEFICIARY_COLUMNS, fresh)
     payout_list = PayoutList.objects.create(
         programme=programme,
         month=month,
@@ -186,21 +235,27 @@ def import_list(
         lines=len(rows),
         total=sum(r.values["amount"] for r in rows),
     )
-    lines = [
-        Payout(
-            list=payout_list,
-            beneficiary_id=known[r.values["citizen_id"]],
-            point=points[str(r.values["point"]).upper()],
-            row=r.number,
-            amount=r.values["amount"],
-            method=r.values.get("method") or B.Method.COUNTER,
+    lines = []
+    for r in rows:
+        point = points[str(r.values["point"]).upper()]
+        lines.append(
+            (
+                payout_list.pk,
+                known[r.values["citizen_id"]],
+                point.pk,
+                r.number,
+                r.values["amount"],
+                r.values.get("method") or B.Method.COUNTER,
+                Payout.Status.PENDING,
+                "",
+                "",
+                point.code,
+            )
         )
-        for r in rows
-    ]
-    Payout.objects.bulk_create(lines, batch_size=2000)
+    insert_rows(Payout, PAYOUT_COLUMNS, [line[:-1] for line in lines])
     per_point: dict[str, int] = {}
     for line in lines:
-        per_point[line.point.code] = per_point.get(line.point.code, 0) + 1
+        per_point[line[-1]] = per_point.get(line[-1], 0) + 1
     audit.record(
         actor=actor,
         action="payouts.list_imported",
