@@ -211,3 +211,64 @@ def test_closing_reconciles_paid_and_returned_with_the_ledger(
     assert cash_out == paid_s
     with pytest.raises(PayoutError, match="đã quyết toán"):
         services.pay(payout=lines[5], clerk=clerk, session=payday_session, paid_at=PAYDAY)
+
+
+def test_same_name_and_birth_date_with_another_id_is_flagged(
+    programme: Programme, users: dict[str, User]
+) -> None:
+    rows = [person(1), person(2)]
+    rows[1][1] = rows[0][1]  # same name, same birth date, another citizen id
+    result = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
+    )
+    assert [e.row for e in result.errors] == [3]
+    assert "trùng họ tên và ngày sinh" in result.errors[0].message
+
+
+def test_a_death_needs_its_date_and_source_and_is_audited(
+    programme: Programme, users: dict[str, User]
+) -> None:
+    from buudien.core.audit import history
+    from buudien.core.errors import DomainError
+
+    line = _import(programme, users, n=1)[0]
+    with pytest.raises(DomainError, match="ngày và nguồn"):
+        services.update_beneficiary(
+            actor=users[Role.CLERK], beneficiary=line.beneficiary, status="deceased"
+        )
+    services.update_beneficiary(
+        actor=users[Role.CLERK],
+        beneficiary=line.beneficiary,
+        status="deceased",
+        status_date=dt.date(2025, 3, 1),
+        status_source="Giấy báo tử UBND xã",
+    )
+    event = history(line.beneficiary).get()
+    assert (event.before["status"], event.after["status"]) == ("active", "deceased")
+
+
+def test_bank_results_pay_into_accounts_or_return_failures(
+    programme: Programme, users: dict[str, User], payday_session: CounterSession
+) -> None:
+    rows = [person(i, method="Qua tài khoản", account=f"1020{i:08d}") for i in (1, 2)]
+    services.import_list(
+        actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
+    )
+    pl = Payout.objects.first().list  # type: ignore[union-attr]
+    settlement = services.settlement_rows(pl)
+    assert len(settlement) == 2
+    results = workbook(
+        [
+            [settlement[0][0], settlement[0][4], "Thành công"],
+            [settlement[1][0], settlement[1][4], "Thất bại"],
+        ],
+        headers=["Mã dòng", "Số tiền", "Kết quả"],
+    )
+    paid, failed, errors = services.apply_bank_results(
+        actor=users[Role.CLERK], payout_list=pl, source=results, session=payday_session
+    )
+    assert (paid, failed, errors) == (1, 1, [])
+    entry = LedgerEntry.objects.get(source_type="payout")
+    assert entry.method == "account"
+    payday_session.refresh_from_db()
+    assert payday_session.cash_out == 0

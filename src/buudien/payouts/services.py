@@ -16,9 +16,10 @@ from buudien.core import audit
 from buudien.core.bulk import insert_rows
 from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, RowError, read_rows
+from buudien.core.ids import mask_citizen_id, parse_citizen_id
 from buudien.core.models import User, uuid7
 from buudien.core.scoping import ensure_can_manage, ensure_in_scope
-from buudien.core.text import build_search_text
+from buudien.core.text import build_search_text, fold
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
 from buudien.network.models import Commune, PostUnit
@@ -186,6 +187,37 @@ def import_list(
                     f"Dòng {r.number}: chi qua tài khoản cần số tài khoản.",
                 )
             )
+    seen: dict[tuple[str, Any], tuple[int, str]] = {}
+    registered = {
+        (fold(n), d): c
+        for c, n, d in Beneficiary.objects.values_list("citizen_id", "name", "birth_date")
+        if d is not None
+    }
+    for r in rows:
+        v = r.values
+        if r.number in bad or not v.get("birth_date"):
+            continue
+        key = (fold(v["name"]), v["birth_date"])
+        if key in seen and seen[key][1] != v["citizen_id"]:
+            errors.append(
+                RowError(
+                    r.number,
+                    header["name"],
+                    f"Dòng {r.number}: trùng họ tên và ngày sinh với dòng "
+                    f"{seen[key][0]} nhưng khác số CCCD; kiểm tra lại.",
+                )
+            )
+        seen.setdefault(key, (r.number, v["citizen_id"]))
+        other = registered.get(key)
+        if other is not None and other != v["citizen_id"]:
+            errors.append(
+                RowError(
+                    r.number,
+                    header["citizen_id"],
+                    f"Dòng {r.number}: đã có đối tượng cùng họ tên, ngày sinh "
+                    f"với số CCCD {mask_citizen_id(other)}.",
+                )
+            )
     if errors:
         errors.sort(key=lambda e: e.row)
         return ImportResult(None, errors, len(rows), {})
@@ -292,7 +324,8 @@ def pay(
         .get(pk=payout.pk)
     )
     ensure_in_scope(clerk, locked.point.path)
-    if session.unit_id != locked.point_id:
+    by_bank = locked.method == B.Method.ACCOUNT
+    if not by_bank and session.unit_id != locked.point_id:
         raise PayoutError(
             _("Dòng này thuộc điểm %(p)s; chỉ chi tại điểm được giao.") % {"p": locked.point.name},
             code=PayoutCode.NOT_PAYABLE,
@@ -311,7 +344,7 @@ def pay(
             code=PayoutCode.ALREADY_SETTLED,
         )
     now = paid_at or timezone.now()
-    if not in_window(locked.list, timezone.localtime(now).date()):
+    if not by_bank and not in_window(locked.list, timezone.localtime(now).date()):
         p = locked.list.programme
         raise PayoutError(
             _("Ngoài thời gian chi trả (ngày %(a)s–%(b)s tháng %(m)s).")
@@ -483,3 +516,124 @@ def cashless(points: Sequence[PostUnit], month: dt.date) -> list[dict[str, Any]]
             }
         )
     return rows
+
+
+@transaction.atomic
+def update_beneficiary(
+    *,
+    actor: User,
+    beneficiary: Beneficiary,
+    status: str | None = None,
+    status_date: dt.date | None = None,
+    status_source: str = "",
+    method: str | None = None,
+    account_no: str | None = None,
+    authorised_name: str | None = None,
+    authorised_id: str | None = None,
+    authorised_until: dt.date | None = None,
+    point: PostUnit | None = None,
+) -> Beneficiary:
+    """Change a person's status, method, authorised receiver or point; audited."""
+    locked = Beneficiary.objects.select_for_update().select_related("point").get(pk=beneficiary.pk)
+    ensure_in_scope(actor, locked.point.path)
+    before = audit.snapshot(locked)
+    if status is not None:
+        if status not in Beneficiary.Status.values:
+            raise DomainError(_("Trạng thái không hợp lệ."), field="status")
+        if status != Beneficiary.Status.ACTIVE and (status_date is None or not status_source):
+            raise DomainError(
+                _("Cần ghi ngày và nguồn thông tin (ví dụ giấy báo tử)."), field="status_source"
+            )
+        locked.status, locked.status_date, locked.status_source = status, status_date, status_source
+    if method is not None:
+        if method == Beneficiary.Method.ACCOUNT and not (account_no or locked.account_no):
+            raise DomainError(_("Chi qua tài khoản cần số tài khoản."), field="account_no")
+        locked.method = method
+    if account_no is not None:
+        locked.account_no = account_no
+    if authorised_name is not None:
+        if authorised_name.strip():
+            if authorised_id:
+                authorised_id = parse_citizen_id(authorised_id).number
+            if authorised_until is None:
+                raise DomainError(_("Giấy ủy quyền cần ngày hết hạn."), field="authorised_until")
+        locked.authorised_name = authorised_name.strip()
+        locked.authorised_id = authorised_id or ""
+        locked.authorised_until = authorised_until
+    if point is not None:
+        ensure_in_scope(actor, point.path)
+        locked.point = point
+    locked.version += 1
+    locked.save()
+    audit.record(
+        actor=actor,
+        action="payouts.beneficiary_updated",
+        instance=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        unit_path=locked.point.path,
+    )
+    return locked
+
+
+def settlement_rows(payout_list: PayoutList) -> list[list[Any]]:
+    """The bank's settlement file: one row per pending cashless line."""
+    return [
+        [p.pk, p.beneficiary.name, p.beneficiary.citizen_id, p.beneficiary.account_no, p.amount]
+        for p in Payout.objects.filter(
+            list=payout_list, status=Payout.Status.PENDING, method=B.Method.ACCOUNT
+        ).select_related("beneficiary")
+    ]
+
+
+SETTLEMENT_HEADERS = ["Mã dòng", "Họ tên", "Số CCCD", "Số tài khoản", "Số tiền", "Kết quả"]
+
+
+@transaction.atomic
+def apply_bank_results(
+    *, actor: User, payout_list: PayoutList, source: Any, session: CounterSession
+) -> tuple[int, int, list[RowError]]:
+    """The bank's results file: each line paid into the account, or returned as failed."""
+    spec = ImportSpec()
+    spec.columns = [
+        Column("line", "Mã dòng", kind="int", required=True),
+        Column("amount", "Số tiền", kind="money", required=True),
+        Column(
+            "result",
+            "Kết quả",
+            kind="choice",
+            required=True,
+            choices={"Thành công": "ok", "ok": "ok", "Thất bại": "failed", "failed": "failed"},
+        ),
+    ]
+    rows, errors = read_rows(spec, source)
+    lines = {p.pk: p for p in Payout.objects.filter(list=payout_list)}
+    for r in rows:
+        line = lines.get(r.values["line"])
+        if line is None or line.method != B.Method.ACCOUNT:
+            errors.append(
+                RowError(
+                    r.number,
+                    "Mã dòng",
+                    f"Dòng {r.number}: mã dòng "
+                    f"{r.values['line']} không thuộc danh sách chi qua tài khoản.",
+                )
+            )
+        elif line.amount != r.values["amount"]:
+            errors.append(
+                RowError(r.number, "Số tiền", f"Dòng {r.number}: số tiền khác danh sách.")
+            )
+    if errors:
+        return 0, 0, errors
+    paid = failed = 0
+    for r in rows:
+        line = lines[r.values["line"]]
+        if line.status != Payout.Status.PENDING:
+            continue
+        if r.values["result"] == "ok":
+            pay(payout=line, clerk=actor, session=session)
+            paid += 1
+        else:
+            return_unpaid(payout=line, actor=actor, reason=Payout.Reason.FAILED)
+            failed += 1
+    return paid, failed, []

@@ -13,6 +13,10 @@ urlpatterns = [
         "lists/<uuid:list_id>/reconciliation.<str:fmt>", views.reconciliation, name="reconciliation"
     ),
     path("lists/<uuid:list_id>/round/<str:code>/", views.home_round, name="round"),
+    path("lists/<uuid:list_id>/settlement.xlsx", views.settlement, name="settlement"),
+    path("lists/<uuid:list_id>/bank-results/", views.bank_results, name="bank_results"),
+    path("beneficiaries/", views.beneficiaries, name="beneficiaries"),
+    path("beneficiaries/<uuid:pk>/", views.beneficiary, name="beneficiary"),
     path("lines/<int:line_id>/pay/", views.pay, name="pay"),
     path("lines/<int:line_id>/return/", views.return_line, name="return"),
 ]

@@ -241,3 +241,114 @@ def cashless(request: HttpRequest) -> HttpResponse:
     return render(
         request, "payouts/cashless.html", {"rows": services.cashless(points, month), "month": month}
     )
+
+
+@login_required
+def settlement(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    pl = selectors.payout_list(request.user, list_id)
+    return xlsx_response(
+        export_xlsx(
+            title="Lệnh chi",
+            headers=services.SETTLEMENT_HEADERS,
+            rows=services.settlement_rows(pl),
+            sheet="Chi qua TK",
+        ),
+        f"lenh-chi-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
+    )
+
+
+@login_required
+@require_POST
+def bank_results(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    user = require_user(request.user)
+    pl = selectors.payout_list(user, list_id)
+    session = counter_selectors.open_session_of(user)
+    if session is None or not request.FILES.get("file"):
+        messages.error(request, _("Cần mở ca giao dịch và chọn tệp kết quả của ngân hàng."))
+        return redirect("payouts:list", list_id=pl.pk)
+    try:
+        paid, failed, errors = services.apply_bank_results(
+            actor=user, payout_list=pl, source=request.FILES["file"], session=session
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if errors:
+            messages.error(request, " ".join(e.message for e in errors[:20]))
+        else:
+            messages.success(
+                request,
+                _("Ngân hàng: %(p)s dòng thành công, %(f)s thất bại.") % {"p": paid, "f": failed},
+            )
+    return redirect("payouts:list", list_id=pl.pk)
+
+
+@login_required
+def beneficiaries(request: HttpRequest) -> HttpResponse:
+    from buudien.core.scoping import scoped_by_unit
+    from buudien.core.text import search_terms
+    from buudien.payouts.models import Beneficiary
+
+    qs = scoped_by_unit(
+        Beneficiary.objects.select_related("point"), request.user, unit_field="point"
+    )
+    q = request.GET.get("q", "")
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    return render(
+        request,
+        "payouts/beneficiaries.html",
+        {"people": [(b, mask_citizen_id(b.citizen_id)) for b in qs.order_by("name")[:100]], "q": q},
+    )
+
+
+@login_required
+def beneficiary(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    from buudien.core.scoping import ensure_in_scope
+    from buudien.payouts.models import Beneficiary
+
+    user = require_user(request.user)
+    person = Beneficiary.objects.select_related("point").get(pk=pk)
+    ensure_in_scope(user, person.point.path)
+    error = ""
+    if request.method == "POST":
+
+        def day(name: str) -> dt.date | None:
+            raw = request.POST.get(name, "")
+            return dt.date.fromisoformat(raw) if raw else None
+
+        try:
+            services.update_beneficiary(
+                actor=user,
+                beneficiary=person,
+                status=request.POST.get("status") or None,
+                status_date=day("status_date"),
+                status_source=request.POST.get("status_source", ""),
+                method=request.POST.get("method") or None,
+                account_no=request.POST.get("account_no"),
+                authorised_name=request.POST.get("authorised_name"),
+                authorised_id=request.POST.get("authorised_id", ""),
+                authorised_until=day("authorised_until"),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("payouts:beneficiary", pk=person.pk)
+    from buudien.core.audit import history
+
+    return render(
+        request,
+        "payouts/beneficiary.html",
+        {
+            "b": person,
+            "error": error,
+            "data": request.POST,
+            "statuses": person.Status.choices,
+            "methods": person.Method.choices,
+            "payouts": person.payouts.select_related("list__programme").order_by("-list__month")[
+                :24
+            ],
+            "history": history(person)[:20],
+        },
+    )
