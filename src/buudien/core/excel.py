@@ -1,39 +1,61 @@
-"""Excel import framework (column spec → typed rows → per-row report → all-or-nothing commit)
-and Excel export of any list."""
+"""Excel import (columns → typed rows → per-row report → all-or-nothing commit) and list export."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any, Literal
-from urllib.parse import quote
+from typing import Any, Literal, Protocol
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from python_calamine import CalamineWorkbook
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from buudien.core.errors import DomainError
-from buudien.core.ids import normalise_phone
+from buudien.core.errors import DomainError, ErrorCode
+from buudien.core.ids import normalise_phone, parse_citizen_id
+from buudien.core.money import format_vnd
 from buudien.core.text import fold
 
 Kind = Literal["text", "int", "money", "decimal", "date", "bool", "choice", "phone", "citizen_id"]
 Outcome = Literal["created", "updated", "unchanged"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-TRUE = {"co", "x", "yes", "y", "1", "true", "dung", "c"}
-FALSE = {"khong", "no", "n", "0", "false", "sai", "k"}
+_TRUE = frozenset({"co", "c", "x", "yes", "y", "1", "true", "dung", "✓", "✔"})
+_FALSE = frozenset({"khong", "k", "no", "n", "0", "false", "sai"})
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+_GROUPED_INT = re.compile(r"[+-]?\d{1,3}(?:[.\s]\d{3})+|[+-]?\d+")
+_CURRENCY = re.compile(r"\s*(?:₫|vnđ|vnd|đồng|đ)\.?$", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_WIDTH_SAMPLE = 200
+
+
+class _Readable(Protocol):
+    def read(self) -> bytes: ...
+
+
+Source = str | Path | bytes | _Readable
 
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an import: its code name, printed header and how its cells are read."""
+
     key: str
     header: str
     kind: Kind = "text"
@@ -47,6 +69,8 @@ class Column:
 
 @dataclass
 class RowError:
+    """A problem at an Excel row (0: the file as a whole) and column header ("": the whole row)."""
+
     row: int
     column: str
     message: str
@@ -54,12 +78,16 @@ class RowError:
 
 @dataclass
 class ParsedRow:
+    """The typed values of one Excel row, keyed by column key."""
+
     number: int
     values: dict[str, Any]
 
 
 @dataclass
 class ImportReport:
+    """What an import did, or would have done, and every error that stopped it."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -69,17 +97,32 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """True when no row has an error."""
         return not self.errors
 
     def summary(self) -> str:
+        """One Vietnamese sentence for the top of the result page."""
         if self.errors:
+            whole_file = [e.message for e in self.errors if e.row == 0]
+            if whole_file:
+                return _("Không nhập dòng nào: %(reason)s") % {"reason": " ".join(whole_file)}
             bad = len({e.row for e in self.errors})
-            return f"Không nhập dòng nào: {bad} dòng có lỗi, hãy sửa rồi nhập lại cả tệp."
-        verb = "Đã nhập" if self.committed else "Kiểm tra xong (chưa ghi)"
-        return (
-            f"{verb} {self.total_rows} dòng: {self.created} thêm mới, {self.updated} cập nhật, "
-            f"{self.unchanged} không đổi."
-        )
+            return _("Không nhập dòng nào: %(count)s dòng có lỗi.") % {"count": bad}
+        counts = _("%(created)s thêm mới, %(updated)s cập nhật") % {
+            "created": self.created,
+            "updated": self.updated,
+        }
+        if self.unchanged:
+            counts += _(", %(unchanged)s không đổi") % {"unchanged": self.unchanged}
+        if self.committed:
+            return _("Đã nhập %(total)s dòng: %(counts)s.") % {
+                "total": self.total_rows,
+                "counts": counts,
+            }
+        return _("Kiểm tra xong %(total)s dòng, không có lỗi (chưa ghi): %(counts)s.") % {
+            "total": self.total_rows,
+            "counts": counts,
+        }
 
 
 class ImportSpec:
@@ -90,48 +133,72 @@ class ImportSpec:
     header_row_max: int = 10
 
     def row_key(self, values: dict[str, Any]) -> Hashable | None:
+        """The row's identity; two rows of one file with the same key are an error."""
         return None
 
     def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
-        """Load lookups once for all rows."""
+        """Load lookups once for all rows before any is validated."""
 
     def validate_row(self, row: ParsedRow, actor: Any) -> None:
         """Cross-field and business checks; raise DomainError(field=column key)."""
 
     def apply_row(self, values: dict[str, Any], actor: Any) -> Outcome:
+        """Write one valid row, upserting by its natural key so a re-import updates."""
         raise NotImplementedError
 
 
 class _Rollback(Exception):
-    pass
+    """Undo the whole import transaction without an error escaping run_import."""
 
 
-def _read_source(source: str | Path | bytes | IO[bytes] | Any) -> list[list[Any]]:
+# Reading -----------------------------------------------------------------------------------
+
+
+def _load_grid(source: Source) -> list[list[Any]]:
+    """The first visible worksheet as rows of cells, row i being Excel row i + 1."""
     if isinstance(source, (str, Path)):
         data = Path(source).read_bytes()
     elif isinstance(source, bytes):
         data = source
     else:
-        if hasattr(source, "seek"):
-            source.seek(0)
+        seek = getattr(source, "seek", None)
+        if callable(seek):
+            seek(0)  # a form may already have read the upload to validate it
         data = source.read()
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = book.get_sheet_by_index(0)
-    return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    index = next(
+        (
+            i
+            for i, meta in enumerate(book.sheets_metadata)
+            if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
+        ),
+        0,
+    )
+    sheet = book.get_sheet_by_index(index)
+    # Keep leading empty rows and columns so that row numbers are the ones Excel shows.
+    return [list(row) for row in sheet.to_python(skip_empty_area=False)]
 
 
-def _header_index(spec: ImportSpec, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    wanted = {c.key: {fold(c.header), *(fold(a) for a in c.aliases)} for c in spec.columns}
-    best: tuple[int, dict[str, int]] = (-1, {})
-    for r, row in enumerate(rows[: spec.header_row_max]):
-        cells = [fold(str(v)) if v not in (None, "") else "" for v in row]
-        found = {}
-        for key, names in wanted.items():
-            for i, cell in enumerate(cells):
-                if cell and cell in names:
-                    found[key] = i
-                    break
-        if len(found) > len(best[1]):
+def _header_key(text: object) -> str:
+    """Accent-, case-, space- and punctuation-insensitive form of a header."""
+    return _NOT_ALNUM.sub("", fold(str(text)))
+
+
+def _find_header(spec: ImportSpec, grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) among the first rows and the cell index of each known column."""
+    names = {
+        column.key: {_header_key(column.header), *(_header_key(a) for a in column.aliases)}
+        for column in spec.columns
+    }
+    best: tuple[int, dict[str, int]] | None = None
+    for r, cells in enumerate(grid[: spec.header_row_max]):
+        keys = [_header_key(v) if not _blank(v) else "" for v in cells]
+        found: dict[str, int] = {}
+        for column_key, accepted in names.items():
+            index = next((i for i, k in enumerate(keys) if k and k in accepted), None)
+            if index is not None:
+                found[column_key] = index
+        if found and (best is None or len(found) > len(best[1])):
             best = (r, found)
     return best
 
@@ -140,193 +207,253 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _as_text(value: Any) -> str:
+def _invalid(reason: str) -> DomainError:
+    return DomainError(reason, code=ErrorCode.IMPORT_INVALID)
+
+
+def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value))  # Excel stores every number as a float: 123 arrives as 123.0
     if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M" if value.time() else "%d/%m/%Y")
+    if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value).strip()
 
 
-_INT_TEXT = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
-
-
-def _as_int(value: Any, what: str) -> int:
+def _integer(value: Any, column: Column) -> int:
+    money = column.kind == "money"
     if isinstance(value, bool):
-        raise ValueError(f"{what} phải là số nguyên.")
+        raise _invalid(_("phải là số, không phải đúng/sai."))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValueError(f"{what} phải là số nguyên, không có phần lẻ.")
-    text = str(value).strip().replace("₫", "").replace("đ", "").strip()
-    if _INT_TEXT.match(text):
+        raise _invalid(
+            _("số tiền phải là số đồng nguyên, không có phần lẻ.")
+            if money
+            else _("phải là số nguyên, không có phần lẻ.")
+        )
+    text = _CURRENCY.sub("", str(value).strip()) if money else str(value).strip()
+    if _GROUPED_INT.fullmatch(text):
         return int(re.sub(r"[.\s]", "", text))
-    raise ValueError(f"{what} phải là số nguyên, ví dụ 1.500.000.")
+    raise _invalid(
+        _("«%(value)s» không phải là số tiền; nhập số đồng, ví dụ 1.500.000.") % {"value": text}
+        if money
+        else _("«%(value)s» không phải là số nguyên, ví dụ 1.234.") % {"value": text}
+    )
 
 
-def _as_date(value: Any) -> dt.date:
+def _in_range(number: int | Decimal, column: Column) -> None:
+    def show(limit: int) -> str:
+        return format_vnd(limit) if column.kind == "money" else str(limit)
+
+    low = column.min_value
+    if low is None and column.kind == "money":
+        low = 0
+    if low is not None and number < low:
+        if column.kind == "money" and low == 0:
+            raise _invalid(_("số tiền không được âm."))
+        raise _invalid(_("phải từ %(low)s trở lên.") % {"low": show(low)})
+    if column.max_value is not None and number > column.max_value:
+        raise _invalid(_("không được lớn hơn %(high)s.") % {"high": show(column.max_value)})
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise _invalid(_("phải là số, không phải đúng/sai."))
+    text = _text(value).replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise _invalid(_("«%(value)s» không phải là số, ví dụ 22.6657.") % {"value": _text(value)})
+    return number
+
+
+def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("ngày không hợp lệ, hãy nhập dạng ngày/tháng/năm, ví dụ 01/03/2025.")
+    if isinstance(value, str) and value.split():
+        head = value.split()[0]
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(head, fmt).date()
+            except ValueError:
+                continue
+            if parsed.year >= 1900:
+                return parsed
+    raise _invalid(
+        _("«%(value)s» không phải là ngày; nhập dạng ngày/tháng/năm, ví dụ 01/03/2025.")
+        % {"value": _text(value)}
+    )
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    folded = fold(_text(value))
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise _invalid(
+        _("«%(value)s» không hợp lệ; chỉ nhận «có» hoặc «không».") % {"value": _text(value)}
+    )
+
+
+def _choice(value: Any, choices: Mapping[str, str]) -> str:
+    wanted = fold(_text(value))
+    for label, stored in choices.items():
+        if wanted in (fold(label), fold(stored)):
+            return stored
+    stored_values = set(choices.values())
+    labels = [label for label in choices if label not in stored_values] or list(choices)
+    allowed = ", ".join(f"«{label}»" for label in dict.fromkeys(labels))
+    raise _invalid(
+        _("«%(value)s» không có trong danh sách; chỉ nhận %(allowed)s.")
+        % {"value": _text(value), "allowed": allowed}
+    )
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def convert(column: Column, value: Any) -> Any:
-    """One cell to its Python value; raises ValueError or DomainError with a Vietnamese reason."""
+    """One non-empty cell to its Python value; a DomainError carries the Vietnamese reason."""
     kind = column.kind
-    if kind == "text":
-        text = _as_text(value)
-        if column.max_length and len(text) > column.max_length:
-            raise ValueError(f"dài quá {column.max_length} ký tự.")
-        return text
-    if kind in {"int", "money"}:
-        number = _as_int(value, "Số tiền" if kind == "money" else "Giá trị")
-        low = column.min_value if column.min_value is not None else (0 if kind == "money" else None)
-        if low is not None and number < low:
-            raise ValueError(f"phải từ {low} trở lên.")
-        if column.max_value is not None and number > column.max_value:
-            raise ValueError(f"không được lớn hơn {column.max_value}.")
+    if kind in ("int", "money"):
+        number = _integer(value, column)
+        _in_range(number, column)
         return number
     if kind == "decimal":
-        try:
-            return Decimal(_as_text(value).replace(",", "."))
-        except InvalidOperation as exc:
-            raise ValueError("phải là số, ví dụ 22.6657.") from exc
+        amount = _decimal(value)
+        _in_range(amount, column)
+        return amount
     if kind == "date":
-        return _as_date(value)
+        return _date(value)
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        folded = fold(_as_text(value))
-        if folded in TRUE:
-            return True
-        if folded in FALSE:
-            return False
-        raise ValueError("chỉ nhận «có» hoặc «không».")
+        return _bool(value)
     if kind == "choice":
-        choices = column.choices or {}
-        folded = fold(_as_text(value))
-        for label, stored in choices.items():
-            if folded in {fold(label), fold(stored)}:
-                return stored
-        labels = sorted({label for label, stored in choices.items() if label != stored})
-        allowed = ", ".join(f"«{x}»" for x in (labels or choices))
-        raise ValueError(f"giá trị «{_as_text(value)}» không hợp lệ; chỉ nhận {allowed}.")
+        return _choice(value, column.choices or {})
+    text = _text(value)
     if kind == "phone":
-        return normalise_phone(_as_text(value))
+        if _numeric(value) and len(text) == 9:
+            text = "0" + text  # Excel drops the leading zero of a number typed as a number
+        return normalise_phone(text)
     if kind == "citizen_id":
-        from buudien.core.ids import parse_citizen_id
-
-        text = _as_text(value)
-        if isinstance(value, (int, float)) and len(text) == 11:
-            text = "0" + text
+        if _numeric(value) and len(text) in (10, 11):
+            text = text.zfill(12)  # same: province codes 001-096 start with one or two zeros
         return parse_citizen_id(text).number
-    raise ValueError(f"kiểu cột {kind} chưa hỗ trợ.")
+    if column.max_length is not None and len(text) > column.max_length:
+        raise _invalid(_("dài quá %(max)s ký tự.") % {"max": column.max_length})
+    return text
 
 
-def read_rows(
-    spec: ImportSpec, source: str | Path | bytes | IO[bytes] | Any
-) -> tuple[list[ParsedRow], list[RowError]]:
-    """Typed rows and every error, each naming its Excel row and column."""
+def _cell_error(row: int, header: str, reason: str) -> RowError:
+    if header:
+        message = _("Dòng %(row)s, cột «%(column)s»: %(reason)s") % {
+            "row": row,
+            "column": header,
+            "reason": reason,
+        }
+    else:
+        message = _("Dòng %(row)s: %(reason)s") % {"row": row, "reason": reason}
+    return RowError(row, header, message)
+
+
+def read_rows(spec: ImportSpec, source: Source) -> tuple[list[ParsedRow], list[RowError]]:
+    """Typed rows and every error of the file, each naming its Excel row and column."""
     try:
-        raw = _read_source(source)
-    except Exception:
-        return [], [RowError(0, "", "Tệp không phải là bảng tính Excel hợp lệ (.xlsx).")]
-    header_at, index = _header_index(spec, raw)
-    errors: list[RowError] = []
-    for column in spec.columns:
-        if column.required and column.key not in index:
-            errors.append(
-                RowError(
-                    header_at + 1 if header_at >= 0 else 1,
-                    column.header,
-                    f"Thiếu cột bắt buộc «{column.header}».",
-                )
-            )
-    if errors or header_at < 0:
-        if not errors:
-            errors.append(RowError(1, "", "Không tìm thấy dòng tiêu đề cột."))
-        return [], errors
+        grid = _load_grid(source)
+    except (CalamineError, ValueError, TypeError):
+        return [], [RowError(0, "", _("Tệp không phải là bảng tính Excel hợp lệ (.xlsx)."))]
+    found = _find_header(spec, grid)
+    if found is None:
+        expected = [c for c in spec.columns if c.required] or list(spec.columns)
+        message = _(
+            "Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu; cần có các cột %(cols)s."
+        ) % {"n": spec.header_row_max, "cols": ", ".join(f"«{c.header}»" for c in expected)}
+        return [], [RowError(0, "", message)]
+    header_at, index = found
+    missing = [c for c in spec.columns if c.required and c.key not in index]
+    if missing:
+        return [], [
+            RowError(0, c.header, _("Thiếu cột bắt buộc «%(column)s».") % {"column": c.header})
+            for c in missing
+        ]
+
     rows: list[ParsedRow] = []
-    seen: dict[Hashable, int] = {}
-    for r in range(header_at + 1, len(raw)):
-        cells = raw[r]
-        number = r + 1
-        picked = {key: cells[i] if i < len(cells) else None for key, i in index.items()}
-        if all(_blank(v) for v in picked.values()):
+    errors: list[RowError] = []
+    first_seen: dict[Hashable, int] = {}
+    for r in range(header_at + 1, len(grid)):
+        cells, number = grid[r], r + 1
+        raw = {key: cells[i] if i < len(cells) else None for key, i in index.items()}
+        if all(_blank(v) for v in raw.values()):
             continue
         values: dict[str, Any] = {}
         row_ok = True
         for column in spec.columns:
-            value = picked.get(column.key)
+            value = raw.get(column.key)
             if _blank(value):
                 values[column.key] = None
                 if column.required:
-                    errors.append(
-                        RowError(
-                            number,
-                            column.header,
-                            f"Dòng {number}, cột «{column.header}»: không được để trống.",
-                        )
-                    )
+                    errors.append(_cell_error(number, column.header, _("không được để trống.")))
                     row_ok = False
                 continue
             try:
                 values[column.key] = convert(column, value)
-            except (ValueError, DomainError) as exc:
-                errors.append(
-                    RowError(number, column.header, f"Dòng {number}, cột «{column.header}»: {exc}")
-                )
+            except DomainError as exc:
+                values[column.key] = None
+                errors.append(_cell_error(number, column.header, exc.message))
                 row_ok = False
-        row = ParsedRow(number, values)
         if row_ok:
             key = spec.row_key(values)
-            if key is not None and key in seen:
-                errors.append(RowError(number, "", f"Dòng {number} trùng với dòng {seen[key]}."))
-                row_ok = False
+            if key is not None and key in first_seen:
+                reason = _("trùng với dòng %(first)s trong cùng tệp.") % {"first": first_seen[key]}
+                errors.append(_cell_error(number, "", reason))
             elif key is not None:
-                seen[key] = number
-        rows.append(row)
+                first_seen[key] = number
+        rows.append(ParsedRow(number, values))
     return rows, errors
 
 
-def _header_of(spec: ImportSpec, key: str | None) -> str:
-    for column in spec.columns:
-        if column.key == key:
-            return column.header
-    return ""
+# Importing ---------------------------------------------------------------------------------
+
+
+def _domain_error(spec: ImportSpec, row: int, exc: DomainError) -> RowError:
+    header = next((c.header for c in spec.columns if c.key == exc.field), "")
+    return _cell_error(row, header, exc.message)
 
 
 def run_import(spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True) -> ImportReport:
-    """Validate every row; write all of them in one transaction only if none is wrong."""
+    """Check every row; write them all in one transaction only if not one of them is wrong."""
+    # `source` is Any, not Source: views pass request.FILES[...], typed UploadedFile | list.
     rows, errors = read_rows(spec, source)
     report = ImportReport(total_rows=len(rows), errors=errors)
     if not rows:
+        if not errors:
+            report.errors.append(RowError(0, "", _("Tệp không có dòng dữ liệu nào.")))
         return report
-    bad_rows = {e.row for e in errors}
     spec.prepare(rows, actor)
+    bad_rows = {e.row for e in errors}
     for row in rows:
         if row.number in bad_rows:
-            continue
+            continue  # its values are incomplete; business checks would only add noise
         try:
             spec.validate_row(row, actor)
         except DomainError as exc:
-            header = _header_of(spec, exc.field)
-            where = f"Dòng {row.number}" + (f", cột «{header}»" if header else "")
-            report.errors.append(RowError(row.number, header, f"{where}: {exc.message}"))
+            report.errors.append(_domain_error(spec, row.number, exc))
     if report.errors:
         report.errors.sort(key=lambda e: e.row)
         return report
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+
+    counts: Counter[str] = Counter()
     try:
         with transaction.atomic():
             for row in rows:
@@ -334,21 +461,56 @@ def run_import(spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True
                     with transaction.atomic():
                         counts[spec.apply_row(row.values, actor)] += 1
                 except DomainError as exc:
-                    header = _header_of(spec, exc.field)
-                    where = f"Dòng {row.number}" + (f", cột «{header}»" if header else "")
-                    report.errors.append(RowError(row.number, header, f"{where}: {exc.message}"))
+                    report.errors.append(_domain_error(spec, row.number, exc))
             if report.errors or not commit:
                 raise _Rollback
     except _Rollback:
         pass
     if not report.errors:
-        report.created, report.updated, report.unchanged = (
-            counts["created"],
-            counts["updated"],
-            counts["unchanged"],
-        )
+        report.created = counts["created"]
+        report.updated = counts["updated"]
+        report.unchanged = counts["unchanged"]
         report.committed = commit
     return report
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+def _sheet_title(name: str) -> str:
+    return _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "Danh sách"
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """A value openpyxl can write: dates shown as dd/mm/yyyy, text never run as a formula."""
+    if value is None or isinstance(value, (bool, int, float, Decimal)):
+        return value
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY HH:MM"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if text.startswith("="):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # a name typed as "=..." must not become a live formula
+        return cell
+    return text
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, (str, Promise)):
+        return max((len(line) for line in str(value).splitlines()), default=0)
+    return len(str(value)) if value is not None else 0
 
 
 def export_xlsx(
@@ -358,61 +520,57 @@ def export_xlsx(
     rows: Iterable[Sequence[Any]],
     sheet: str = "Danh sách",
 ) -> bytes:
-    """A workbook whose first row is the headers, so it can be imported back."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
-    ws.sheet_properties.tabColor = "D4221E"
-    for i, header in enumerate(headers):
-        ws.column_dimensions[_column_letter(i)].width = max(10, min(40, len(header) + 4))
+    """A list as a workbook whose first row is the headers, so the file can be imported back."""
+    book = Workbook(write_only=True)
+    book.properties.title = title
+    ws = book.create_sheet(_sheet_title(sheet))
+    remaining = iter(rows)
+    sample = list(islice(remaining, _WIDTH_SAMPLE))  # widths must be set before the first row
+    widths = [len(str(h)) for h in headers]
+    for row in sample:
+        for i, value in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], _width(value))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
     bold = Font(bold=True)
     head = []
     for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(header)))
         cell.font = bold
         head.append(cell)
     ws.append(head)
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-    buf = io.BytesIO()
-    wb.properties.title = title
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    return value
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    for row in chain(sample, remaining):
+        ws.append([_cell(ws, v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def error_report_xlsx(report: ImportReport) -> bytes:
+    """The errors of an import as a workbook the user can sort and tick off."""
     return export_xlsx(
-        title="Lỗi nhập",
-        headers=["Dòng", "Cột", "Lỗi"],
-        rows=([e.row, e.column, e.message] for e in report.errors),
-        sheet="Lỗi",
+        title=_("Lỗi nhập Excel"),
+        headers=[_("Dòng"), _("Cột"), _("Lỗi")],
+        rows=([e.row or None, e.column, e.message] for e in report.errors),
+        sheet=_("Lỗi"),
     )
 
 
 def template_xlsx(spec: ImportSpec) -> bytes:
-    return export_xlsx(title=spec.title, headers=[c.header for c in spec.columns], rows=[])
+    """An empty workbook with the spec's headers, for users to fill in."""
+    return export_xlsx(
+        title=spec.title,
+        headers=[c.header for c in spec.columns],
+        rows=[],
+        sheet=spec.title or _("Danh sách"),
+    )
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    """A download of a workbook under a (possibly Vietnamese) file name."""
+    if not filename.lower().endswith(".xlsx"):
+        filename += ".xlsx"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
-
-
-Upsert = Callable[[dict[str, Any], Any], Outcome]
