@@ -273,6 +273,9 @@ def _decimal(value: Any) -> Decimal:
     return number
 
 
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -280,6 +283,14 @@ def _date(value: Any) -> dt.date:
         return value
     if isinstance(value, str) and value.split():
         head = value.split()[0]
+        quick = _DMY.fullmatch(head)
+        if quick:  # the common dd/mm/yyyy, without strptime's cost on long lists
+            try:
+                parsed = dt.date(int(quick[3]), int(quick[2]), int(quick[1]))
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.year >= 1900:
+                return parsed
         for fmt in _DATE_FORMATS:
             try:
                 parsed = dt.datetime.strptime(head, fmt).date()

@@ -189,9 +189,10 @@ def import_list(
             )
     seen: dict[tuple[str, Any], tuple[int, str]] = {}
     registered = {
-        (fold(n), d): c
-        for c, n, d in Beneficiary.objects.values_list("citizen_id", "name", "birth_date")
-        if d is not None
+        (text.rsplit(" ", 1)[0], d): c
+        for c, text, d in Beneficiary.objects.filter(birth_date__isnull=False).values_list(
+            "citizen_id", "search_text", "birth_date"
+        )
     }
     for r in rows:
         v = r.values
