@@ -222,6 +222,7 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.counter.demo.build",
     "buudien.plans.demo.build",
     "buudien.dossiers.demo.build",
+    "buudien.payouts.demo.build",
 ]
 # Lockout is per user name: a province office sits behind one NAT address, and locking it
 # would lock out every clerk there after one person's mistakes.
