@@ -272,3 +272,36 @@ def test_bank_results_pay_into_accounts_or_return_failures(
     assert entry.method == "account"
     payday_session.refresh_from_db()
     assert payday_session.cash_out == 0
+
+
+def test_payments_join_the_indicators_and_the_agency_api_follows_progress(
+    tree: Tree, programme: Programme, users: dict[str, User], payday_session: CounterSession
+) -> None:
+    from django.test import Client
+
+    from buudien.core.models import ApiToken
+    from buudien.plans.periods import Period
+    from buudien.plans.seed import seed_indicators
+    from buudien.reports.builders import plan_vs_actual
+    from tests.factories import UserFactory
+
+    seed_indicators()
+    lines = _import(programme, users, n=3)
+    services.pay(payout=lines[0], clerk=users[Role.CLERK], session=payday_session, paid_at=PAYDAY)
+    report = plan_vs_actual(users[Role.PROVINCE_MANAGER], tree.province, Period(2025, "month", 3))
+    assert report.row("CT_LUOT").actual == 1  # type: ignore[union-attr]
+    assert report.row("CT_TIEN").actual == lines[0].amount  # type: ignore[union-attr]
+    officer = UserFactory(role=Role.PARTNER_OFFICER, partner=programme.agency)
+    _, raw = ApiToken.issue(user=officer, name="bhxh")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    progress = api.get(f"/api/payouts/lists/{lines[0].list_id}").json()
+    assert (progress["paid_n"], progress["pending_n"]) == (1, 2)
+    upload = api.post(
+        "/api/payouts/lists",
+        {"programme": "LHUU", "month": "2025-04-01", "file": io.BytesIO(workbook([person(9)]))},
+        format="multipart",
+    )
+    assert upload.status_code == 200, upload.content
+    assert upload.json()["imported"] is True
+    rec = api.get(f"/api/payouts/lists/{lines[0].list_id}/reconciliation").json()
+    assert rec["totals"]["paid_counter_n"] == 1

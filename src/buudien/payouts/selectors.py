@@ -64,3 +64,28 @@ def progress(payout_list: PayoutList) -> dict[str, Any]:
         "state": payout_list.state,
         **agg,
     }
+
+
+def paid_by_subtree(unit_paths: list[str], start: Any, end: Any) -> dict[str, tuple[int, int]]:
+    """(lines paid, amount paid) in the period for each subtree, for the plan indicators."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    rows = (
+        Payout.objects.filter(status=Payout.Status.PAID, paid_at__gte=lo, paid_at__lt=hi)
+        .values_list("point__path")
+        .annotate(n=Count("pk"), s=Sum("amount"))
+        .order_by()
+    )
+    data = list(rows)
+    return {
+        p: (
+            sum(n for path, n, _ in data if path.startswith(p)),
+            sum(s for path, _, s in data if path.startswith(p)),
+        )
+        for p in unit_paths
+    }

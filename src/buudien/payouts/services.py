@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from buudien.core import audit
 from buudien.core.bulk import insert_rows
-from buudien.core.errors import DomainError
+from buudien.core.errors import DomainError, Forbidden
 from buudien.core.excel import Column, ImportSpec, RowError, read_rows
 from buudien.core.ids import mask_citizen_id, parse_citizen_id
-from buudien.core.models import User, uuid7
-from buudien.core.scoping import ensure_can_manage, ensure_in_scope
+from buudien.core.models import Role, User, uuid7
+from buudien.core.scoping import ensure_can_manage, ensure_in_scope, scope_of
 from buudien.core.text import build_search_text, fold
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
@@ -137,9 +137,12 @@ def import_list(
     mapping: dict[str, str] | None = None,
 ) -> ImportResult:
     """Validate every row of the agency's list; write it all, split by point, or nothing."""
-    ensure_can_manage(
-        actor, (programme.agency.served_by.path if programme.agency.served_by else "/")
-    )
+    if actor.role == Role.PARTNER_OFFICER:
+        if scope_of(actor).partner_id != programme.agency_id:
+            raise Forbidden(_("Chỉ cơ quan chi trả của chương trình mới gửi danh sách."))
+    else:
+        served = programme.agency.served_by
+        ensure_can_manage(actor, served.path if served else "/")
     month = month.replace(day=1)
     if PayoutList.objects.filter(programme=programme, month=month).exists():
         raise PayoutError(

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from buudien.counter.models import UnitMonthRollup
 from buudien.dossiers.selectors import counts_by_subtree
 from buudien.network.models import PostUnit
+from buudien.payouts.selectors import paid_by_subtree
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
 
@@ -130,6 +131,9 @@ def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | N
     ).items():
         computed[path]["dossiers_received"] = received
         computed[path]["dossiers_returned"] = returned
+    for path, (paid, amount) in paid_by_subtree(paths, period.first_day, period.last_day).items():
+        computed[path]["payouts_paid"] = paid
+        computed[path]["payouts_amount"] = amount
     manual = manual_totals(paths, period)
     inds = indicators()
     points = (

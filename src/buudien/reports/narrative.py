@@ -85,6 +85,12 @@ def plan_vs_actual_text(report: PlanActualReport) -> str:
         if returned is not None and returned.actual:
             text += f"; trả {_number(returned.actual)} kết quả giải quyết"
         sentences.append(text + ".")
+    paid, amount = report.row("CT_LUOT"), report.row("CT_TIEN")
+    if paid is not None and paid.actual and amount is not None and amount.actual:
+        sentences.append(
+            f"Chi trả {_number(paid.actual)} lượt lương hưu, trợ cấp với tổng số "
+            f"tiền {format_report(amount.actual)}."
+        )
     people = report.row("BHXH_TN")
     if people is not None and people.actual is not None:
         sentences.append(_people(people) + ".")
