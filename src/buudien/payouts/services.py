@@ -141,24 +141,25 @@ def _read_fast(spec: ImportSpec, source: Any) -> tuple[list[ParsedRow], list[Row
             header_at, index = r, found
     if any(c.required and c.key not in index for c in spec.columns):
         return None
-    by_key = {c.key: c for c in spec.columns}
+    plan = [(c.key, index.get(c.key, -1), _QUICK[c.key], c) for c in spec.columns]
     rows: list[ParsedRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for r in range(header_at + 1, len(grid)):
         cells = grid[r]
+        width = len(cells)
         number = r + 1
-        picked = {k: (cells[i] if i < len(cells) else "") for k, i in index.items()}
-        if all(v in ("", None) for v in picked.values()):
-            continue
         values: dict[str, Any] = {}
         ok = True
-        for key, column in by_key.items():
-            value = picked.get(key, "")
+        empty = True
+        for key, i, quick, column in plan:
+            value = cells[i] if 0 <= i < width else ""
+            if value != "" and value is not None:
+                empty = False
             try:
-                values[key] = _quick(key, value)
+                values[key] = quick(value)
             except _Slow:
-                if value in ("", None):
+                if value == "" or value is None:
                     values[key] = None
                     if column.required:
                         errors.append(_message(number, column.header, "không được để trống."))
@@ -169,6 +170,10 @@ def _read_fast(spec: ImportSpec, source: Any) -> tuple[list[ParsedRow], list[Row
                 except (DomainError, ValueError) as exc:
                     errors.append(_message(number, column.header, str(exc)))
                     ok = False
+        if empty:
+            if not ok:
+                del errors[-sum(1 for c in spec.columns if c.required) :]
+            continue
         if ok:
             cid = values["citizen_id"]
             if cid in seen:
@@ -190,52 +195,80 @@ def _message(row: int, header: str, reason: str) -> RowError:
     return RowError(row, header, f"Dòng {row}, cột «{header}»: {reason}")
 
 
-def _quick(key: str, value: Any) -> Any:
-    """The common, well-formed cell, or _Slow to let the framework convert it."""
-    if value in ("", None):
-        if key in {"citizen_id", "name", "amount", "point"}:
-            raise _Slow
+def _q_citizen_id(value: Any) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, (int, float)) and value:
+        text = str(int(value)).zfill(12)
+    else:
+        raise _Slow
+    if len(text) != 12 or not text.isdigit():
+        raise _Slow
+    return parse_citizen_id(text).number
+
+
+def _q_text(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise _Slow
+    return value.strip()
+
+
+def _q_optional_text(value: Any) -> str | None:
+    if value == "" or value is None:
         return None
-    if key == "citizen_id":
-        text = str(int(value)).zfill(12) if isinstance(value, (int, float)) else str(value).strip()
-        if len(text) != 12 or not text.isdigit():
-            raise _Slow
-        return parse_citizen_id(text).number
-    if key in {"name", "point", "account_no", "hamlet"}:
-        if not isinstance(value, str) or len(value) > 200:
-            raise _Slow
-        return value.strip()
-    if key == "amount":
-        if (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and value == int(value)
-            and 0 < value <= 10_000_000_000
-        ):
-            return int(value)
-        raise _Slow
-    if key == "birth_date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        m = _DMY.fullmatch(str(value).strip())
-        if m:
-            try:
-                day = dt.date(int(m[3]), int(m[2]), int(m[1]))
-            except ValueError:
-                raise _Slow from None
-            if day.year >= 1900:
-                return day
-        raise _Slow
-    if key == "method":
-        found = METHODS.get(str(value).strip())
-        if found is None:
-            raise _Slow
-        return found
-    if key == "commune":
-        if isinstance(value, (int, float)) and value == int(value):
-            return int(value)
-        raise _Slow
+    return _q_text(value)
+
+
+def _q_amount(value: Any) -> int:
+    if type(value) in (int, float) and value == int(value) and 0 < value <= 10_000_000_000:
+        return int(value)
     raise _Slow
+
+
+def _q_date(value: Any) -> dt.date | None:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    m = _DMY.fullmatch(str(value).strip())
+    if m:
+        try:
+            day = dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            raise _Slow from None
+        if day.year >= 1900:
+            return day
+    raise _Slow
+
+
+def _q_method(value: Any) -> str | None:
+    if value == "" or value is None:
+        return None
+    found = METHODS.get(str(value).strip())
+    if found is None:
+        raise _Slow
+    return found
+
+
+def _q_commune(value: Any) -> int | None:
+    if value == "" or value is None:
+        return None
+    if type(value) in (int, float) and value == int(value):
+        return int(value)
+    raise _Slow
+
+
+_QUICK = {
+    "citizen_id": _q_citizen_id,
+    "name": _q_text,
+    "birth_date": _q_date,
+    "amount": _q_amount,
+    "commune": _q_commune,
+    "point": _q_text,
+    "method": _q_method,
+    "account_no": _q_optional_text,
+    "hamlet": _q_optional_text,
+}
 
 
 @dataclass
@@ -315,14 +348,20 @@ def import_list(
                     f"Dòng {r.number}: chi qua tài khoản cần số tài khoản.",
                 )
             )
+    # The same person under another id: only new ids can be that (known ids were checked when
+    # they were registered), so only their names are compared.
+    known = dict(Beneficiary.objects.values_list("citizen_id", "pk"))
+    new_rows = [r for r in rows if r.values.get("citizen_id") not in known]
     seen: dict[tuple[str, Any], tuple[int, str]] = {}
-    registered = {
-        (text.rsplit(" ", 1)[0], d): c
-        for c, text, d in Beneficiary.objects.filter(birth_date__isnull=False).values_list(
-            "citizen_id", "search_text", "birth_date"
-        )
-    }
-    for r in rows:
+    registered = {}
+    if new_rows:
+        registered = {
+            (text.rsplit(" ", 1)[0], d): c
+            for c, text, d in Beneficiary.objects.filter(birth_date__isnull=False).values_list(
+                "citizen_id", "search_text", "birth_date"
+            )
+        }
+    for r in new_rows:
         v = r.values
         if r.number in bad or not v.get("birth_date"):
             continue
@@ -354,7 +393,6 @@ def import_list(
         ColumnMapping.objects.update_or_create(
             agency=programme.agency, defaults={"mapping": mapping}
         )
-    known = dict(Beneficiary.objects.values_list("citizen_id", "pk"))
     now = timezone.now()
     fresh = []
     for r in rows:
