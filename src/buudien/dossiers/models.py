@@ -169,6 +169,8 @@ class Dossier(BaseModel):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["point", "status", "due_date"]),
             models.Index(fields=["agency", "status", "due_date"]),
+            models.Index(fields=["received_at", "point"]),
+            models.Index(fields=["returned_at", "point"]),
         ]
 
     def __str__(self) -> str:

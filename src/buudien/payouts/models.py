@@ -151,7 +151,10 @@ class Payout(models.Model):
             models.UniqueConstraint(fields=["list", "beneficiary"], name="one_line_per_person"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_positive"),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["list", "point", "status"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["list", "point", "status"]),
+            models.Index(fields=["paid_at", "point"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.amount}"

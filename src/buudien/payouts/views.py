@@ -94,7 +94,7 @@ def payout_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
     pl = selectors.payout_list(user, list_id)
     q = request.GET.get("q", "")
-    lines = list(selectors.lines(user, pl, q=q, status=request.GET.get("status", ""))[:200])
+    lines = list(selectors.lines(user, pl, q=q, status=request.GET.get("status", ""))[:50])
     return render(
         request,
         "payouts/list.html",
