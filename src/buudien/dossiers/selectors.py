@@ -187,46 +187,53 @@ def counts_by_subtree(
 def breakdown(user: Any, *, by: str, start: dt.date, end: dt.date) -> list[Breakdown]:
     """Dossiers received and returned in a period by point, agency, procedure or channel,
     with the share returned by the promised date."""
+    return breakdowns(user, start=start, end=end)[by]
+
+
+def breakdowns(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
+    """All four breakdowns from two grouped queries."""
     from django.db.models import Count, F
 
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    field, label = {
-        "point": ("point__code", "point__name"),
-        "agency": ("agency__code", "agency__name"),
-        "procedure": ("procedure__code", "procedure__name"),
-        "channel": ("channel", "channel"),
-    }[by]
+    keys = (
+        "point__code",
+        "point__name",
+        "agency__code",
+        "agency__name",
+        "procedure__code",
+        "procedure__name",
+        "channel",
+    )
     base = dossiers(user)
-    rec = {
-        r[field]: r
-        for r in base.filter(received_at__gte=lo, received_at__lt=hi)
-        .values(field, label)
+    received = list(
+        base.filter(received_at__gte=lo, received_at__lt=hi)
+        .values(*keys)
         .annotate(n=Count("pk"))
         .order_by()
-    }
-    ret = {
-        r[field]: r
-        for r in base.filter(returned_at__gte=lo, returned_at__lt=hi)
-        .values(field, label)
+    )
+    returned = list(
+        base.filter(returned_at__gte=lo, returned_at__lt=hi)
+        .values(*keys)
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(returned_at__date__lte=F("due_date"))))
         .order_by()
-    }
-    keys = sorted(set(rec) | set(ret))
+    )
     channel = dict(Dossier.Channel.choices)
-    rows = []
-    for k in keys:
-        name = (rec.get(k) or ret.get(k) or {}).get(label, k)
-        if by == "channel":
-            name = str(channel.get(k, k))
-        rows.append(
-            Breakdown(
-                key=str(k),
-                label=str(name),
-                received=rec.get(k, {}).get("n", 0),
-                returned=ret.get(k, {}).get("n", 0),
-                on_time=ret.get(k, {}).get("ok", 0),
-            )
-        )
-    return sorted(rows, key=lambda r: -r.received)
+    out: dict[str, list[Breakdown]] = {}
+    for by, code, name in (
+        ("point", "point__code", "point__name"),
+        ("agency", "agency__code", "agency__name"),
+        ("procedure", "procedure__code", "procedure__name"),
+        ("channel", "channel", "channel"),
+    ):
+        table: dict[str, Breakdown] = {}
+        for rows, field in ((received, "received"), (returned, "returned")):
+            for r in rows:
+                label = str(channel.get(r[code], r[code])) if by == "channel" else r[name]
+                item = table.setdefault(r[code], Breakdown(str(r[code]), str(label), 0, 0, 0))
+                setattr(item, field, getattr(item, field) + r["n"])
+                if field == "returned":
+                    item.on_time += r["ok"]
+        out[by] = sorted(table.values(), key=lambda b: -b.received)
+    return out

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from buudien.counter.models import UnitMonthRollup
+from buudien.counter.models import MonthlyRollup, Service, UnitMonthRollup
 from buudien.dossiers.selectors import counts_by_subtree
 from buudien.network.models import PostUnit
-from buudien.payouts.selectors import paid_by_subtree
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
 
@@ -57,6 +56,32 @@ def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, 
                 if kind == PostUnit.Kind.COMMUNE_POINT:
                     t["point_revenue"] += rev
     return out
+
+
+def payouts_by_subtree(unit_paths: list[str], period: Period) -> dict[str, tuple[int, int]]:
+    """Pensions and allowances paid (count, amount) from the ledger's monthly rollups."""
+    start, end = _month_range(period)
+    common = _common_prefix(unit_paths)
+    paths = dict(PostUnit.objects.filter(path__startswith=common).values_list("pk", "path"))
+    rows = (
+        MonthlyRollup.objects.filter(
+            month__gte=start,
+            month__lte=end,
+            unit_id__in=list(paths),
+            service__kind=Service.Kind.PAYOUT,
+        )
+        .values_list("unit_id")
+        .annotate(n=Sum("count"), out=Sum("cash_out"), back=Sum("cash_in"))
+        .order_by()
+    )
+    data = [(paths[u], n, out - back) for u, n, out, back in rows]
+    return {
+        p: (
+            sum(n for path, n, _ in data if path.startswith(p)),
+            sum(a for path, _, a in data if path.startswith(p)),
+        )
+        for p in unit_paths
+    }
 
 
 def monthly_revenue(unit_path: str, period: Period) -> dict[int, int]:
@@ -131,7 +156,7 @@ def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | N
     ).items():
         computed[path]["dossiers_received"] = received
         computed[path]["dossiers_returned"] = returned
-    for path, (paid, amount) in paid_by_subtree(paths, period.first_day, period.last_day).items():
+    for path, (paid, amount) in payouts_by_subtree(paths, period).items():
         computed[path]["payouts_paid"] = paid
         computed[path]["payouts_amount"] = amount
     manual = manual_totals(paths, period)
