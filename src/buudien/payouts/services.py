@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from buudien.core import audit
-from buudien.core.bulk import insert_rows
+from buudien.core.bulk import id_map, insert_rows
 from buudien.core.errors import DomainError, Forbidden
 from buudien.core.excel import Column, ImportSpec, ParsedRow, RowError, convert, read_rows
-from buudien.core.ids import mask_citizen_id, parse_citizen_id
+from buudien.core.ids import citizen_id_ok, mask_citizen_id, parse_citizen_id
 from buudien.core.models import Role, User, uuid7
 from buudien.core.scoping import ensure_can_manage, ensure_in_scope, scope_of
 from buudien.core.text import build_search_text, fold
@@ -117,6 +117,7 @@ class _ListSpec(ImportSpec):
         return values.get("citizen_id")
 
 
+_THIS_YEAR = dt.date.today().year
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -202,9 +203,9 @@ def _q_citizen_id(value: Any) -> str:
         text = str(int(value)).zfill(12)
     else:
         raise _Slow
-    if len(text) != 12 or not text.isdigit():
+    if not citizen_id_ok(text, _THIS_YEAR):
         raise _Slow
-    return parse_citizen_id(text).number
+    return text
 
 
 def _q_text(value: Any) -> str:
@@ -350,7 +351,7 @@ def import_list(
             )
     # The same person under another id: only new ids can be that (known ids were checked when
     # they were registered), so only their names are compared.
-    known = dict(Beneficiary.objects.values_list("citizen_id", "pk"))
+    known = id_map(Beneficiary, "citizen_id")
     new_rows = [r for r in rows if r.values.get("citizen_id") not in known]
     seen: dict[tuple[str, Any], tuple[int, str]] = {}
     registered = {}
