@@ -84,10 +84,14 @@ MOBILE_PREFIXES = (
 )
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
 @dataclass(frozen=True)
 class CitizenId:
+    """What a valid CCCD number tells: province of birth registration, sex, birth year."""
+
     number: str
     province_code: str
     province_name: str
@@ -96,13 +100,14 @@ class CitizenId:
 
 
 def _bad_id(message: str) -> DomainError:
+    """The error shown next to the citizen id field."""
     return DomainError(message, code=ErrorCode.CITIZEN_ID_INVALID, field="citizen_id")
 
 
 def parse_citizen_id(value: str, *, today: dt.date | None = None) -> CitizenId:
     """Check a 12-digit CCCD: province-of-birth code, century/sex digit and birth year."""
     number = re.sub(r"\s", "", value or "")
-    if not (len(number) == 12 and number.isdigit()):
+    if not _TWELVE_DIGITS.fullmatch(number):
         raise _bad_id("Số CCCD phải gồm đúng 12 chữ số.")
     province = number[:3]
     if province not in BIRTH_PROVINCES:
@@ -122,19 +127,20 @@ def parse_citizen_id(value: str, *, today: dt.date | None = None) -> CitizenId:
 
 
 def citizen_id_ok(number: str, this_year: int) -> bool:
-    """The quick test of an already clean 12-digit id, for long lists; on False, call
-    `parse_citizen_id` for the reason."""
+    """The quick test of an already clean id for long lists; `parse_citizen_id` says why not."""
     return (
         len(number) == 12
+        and number.isascii()
         and number.isdigit()
         and number[:3] in BIRTH_PROVINCES
         and 1900 + 100 * (int(number[3]) // 2) + int(number[4:6]) <= this_year
     )
 
 
-def is_valid_citizen_id(value: str) -> bool:
+def is_valid_citizen_id(value: str, *, today: dt.date | None = None) -> bool:
+    """True when `parse_citizen_id` accepts the value."""
     try:
-        parse_citizen_id(value)
+        parse_citizen_id(value, today=today)
     except DomainError:
         return False
     return True
@@ -147,7 +153,7 @@ def normalise_phone(value: str) -> str:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not (len(digits) == 10 and digits.isdigit() and digits[:3] in MOBILE_PREFIXES):
+    if not (_TEN_DIGITS.fullmatch(digits) and digits[:3] in MOBILE_PREFIXES):
         raise DomainError(
             f"Số điện thoại di động không hợp lệ: {value}. Nhập 10 chữ số, ví dụ 0912 345 678.",
             code=ErrorCode.PHONE_INVALID,
@@ -157,6 +163,7 @@ def normalise_phone(value: str) -> str:
 
 
 def is_valid_phone(value: str) -> bool:
+    """True when `normalise_phone` accepts the value."""
     try:
         normalise_phone(value)
     except DomainError:

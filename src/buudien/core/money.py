@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TY = 1_000_000_000
 TRIEU = 1_000_000
@@ -19,6 +20,7 @@ def format_vnd(amount: int) -> str:
 
 
 def _round_to(amount: int, unit: int) -> int:
+    """Round a non-negative amount half up to a whole number of `unit`."""
     return (amount + unit // 2) // unit
 
 
@@ -50,9 +52,14 @@ def format_report(amount: int) -> str:
     return " ".join(parts) + " đồng"
 
 
+_UNITS = {"nghìn": NGHIN, "triệu": TRIEU, "tỷ": TY}
+
+
 def format_short(amount: int, unit: str = "triệu") -> str:
     """One decimal, Vietnamese comma: 6_800_000 → '6,8 triệu đồng'."""
-    size = {"nghìn": NGHIN, "triệu": TRIEU, "tỷ": TY}[unit]
+    size = _UNITS.get(unit)
+    if size is None:
+        raise ValueError(f"Unknown unit {unit!r}; use one of {', '.join(_UNITS)}.")
     tenths = _round_to(abs(amount) * 10, size)
     whole, tenth = divmod(tenths, 10)
     sign = "-" if amount < 0 and tenths else ""
@@ -87,6 +94,7 @@ def _three(n: int, *, full: bool) -> list[str]:
 
 
 def _words(n: int) -> list[str]:
+    """Words for any non-negative number; above a thousand tỷ the tỷ count is read again."""
     if n == 0:
         return ["không"]
     if n >= 1000 * TY:
@@ -99,6 +107,7 @@ def _words(n: int) -> list[str]:
 
 
 def _groups(n: int, *, leading: bool) -> list[str]:
+    """Words for n < 1000 tỷ; `leading` is False for the tail after a repeated 'tỷ'."""
     groups = []
     while n:
         n, g = divmod(n, 1000)
@@ -126,12 +135,16 @@ def amount_in_words(amount: int) -> str:
     return text[0].upper() + text[1:]
 
 
-_AMOUNT = re.compile(r"^\d{1,3}([. ]\d{3})+$|^\d+$")
+# One separator used throughout ("1.500.000", "1 500 000") or none at all ("1500000").
+_AMOUNT = re.compile(r"[0-9]{1,3}(?:([. ])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
+_CURRENCY = re.compile(r"\s*(?:₫|đ|đồng|vnđ|vnd)$", re.IGNORECASE)
+_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
 def parse_amount(text: str) -> int:
     """'1.500.000', '1 500 000', '1500000 ₫' → 1500000; anything else is refused."""
-    cleaned = (text or "").replace("₫", "").replace("đ", "").strip()
-    if not _AMOUNT.match(cleaned):
+    typed = unicodedata.normalize("NFC", text or "").translate(_NO_BREAK_SPACES).strip()
+    cleaned = _CURRENCY.sub("", typed)
+    if not _AMOUNT.fullmatch(cleaned):
         raise ValueError(f"Số tiền không hợp lệ: «{text}». Nhập số đồng, ví dụ 1.500.000.")
     return int(re.sub(r"[. ]", "", cleaned))

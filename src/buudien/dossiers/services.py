@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buudien.core import audit
 from buudien.core.errors import DomainError, Forbidden
@@ -46,67 +47,86 @@ class Step:
     sources: frozenset[str]
     target: str
     place: str
-    label: str
+    label: str  # a msgid: show it through gettext
     by_agency: bool = False
 
 
 TRANSITIONS: dict[str, Step] = {
     "send": Step(
-        frozenset({S.RECEIVED, S.SUPPLEMENTED}), S.IN_TRANSIT, Place.TRANSIT, "Chuyển đến cơ quan"
+        frozenset({S.RECEIVED, S.SUPPLEMENTED}),
+        S.IN_TRANSIT,
+        Place.TRANSIT,
+        gettext_noop("Chuyển đến cơ quan"),
     ),
     "hand_over": Step(
         frozenset({S.IN_TRANSIT}),
         S.AT_AGENCY,
         Place.AGENCY,
-        "Cơ quan xác nhận đã nhận",
+        gettext_noop("Cơ quan xác nhận đã nhận"),
         by_agency=True,
     ),
     "request_supplement": Step(
         frozenset({S.AT_AGENCY}),
         S.SUPPLEMENT_REQUESTED,
         Place.AGENCY,
-        "Yêu cầu bổ sung",
+        gettext_noop("Yêu cầu bổ sung"),
         by_agency=True,
     ),
     "supplement": Step(
         frozenset({S.SUPPLEMENT_REQUESTED}),
         S.SUPPLEMENTED,
         Place.POINT,
-        "Công dân bổ sung tại điểm",
+        gettext_noop("Công dân bổ sung tại điểm"),
     ),
     "result_ready": Step(
-        frozenset({S.AT_AGENCY}), S.RESULT_READY, Place.AGENCY, "Có kết quả", by_agency=True
+        frozenset({S.AT_AGENCY}),
+        S.RESULT_READY,
+        Place.AGENCY,
+        gettext_noop("Có kết quả"),
+        by_agency=True,
     ),
     "reject": Step(
-        frozenset({S.AT_AGENCY}), S.REJECTED, Place.AGENCY, "Từ chối giải quyết", by_agency=True
+        frozenset({S.AT_AGENCY}),
+        S.REJECTED,
+        Place.AGENCY,
+        gettext_noop("Từ chối giải quyết"),
+        by_agency=True,
     ),
     "collect": Step(
         frozenset({S.RESULT_READY, S.REJECTED}),
         S.RESULT_COLLECTED,
         Place.TRANSIT,
-        "Bưu điện nhận kết quả",
+        gettext_noop("Bưu điện nhận kết quả"),
     ),
-    "arrive": Step(frozenset({S.RESULT_COLLECTED}), S.AT_POINT, Place.POINT, "Kết quả về đến điểm"),
+    "arrive": Step(
+        frozenset({S.RESULT_COLLECTED}),
+        S.AT_POINT,
+        Place.POINT,
+        gettext_noop("Kết quả về đến điểm"),
+    ),
     "dispatch": Step(
         frozenset({S.AT_POINT, S.DELIVERY_FAILED}),
         S.OUT_FOR_DELIVERY,
         Place.TRANSIT,
-        "Đi phát tại nhà",
+        gettext_noop("Đi phát tại nhà"),
     ),
     "delivery_failed": Step(
-        frozenset({S.OUT_FOR_DELIVERY}), S.DELIVERY_FAILED, Place.POINT, "Phát không thành công"
+        frozenset({S.OUT_FOR_DELIVERY}),
+        S.DELIVERY_FAILED,
+        Place.POINT,
+        gettext_noop("Phát không thành công"),
     ),
     "return": Step(
         frozenset({S.AT_POINT, S.OUT_FOR_DELIVERY, S.DELIVERY_FAILED}),
         S.RETURNED,
         Place.CITIZEN,
-        "Trả kết quả cho công dân",
+        gettext_noop("Trả kết quả cho công dân"),
     ),
     "withdraw": Step(
         frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED}),
         S.WITHDRAWN,
         Place.CITIZEN,
-        "Công dân rút hồ sơ",
+        gettext_noop("Công dân rút hồ sơ"),
     ),
 }
 TERMINAL = {S.RETURNED, S.WITHDRAWN}
@@ -334,7 +354,7 @@ def transition(
     if locked.status not in step.sources:
         raise DossierError(
             _("Không thể «%(step)s» khi hồ sơ đang ở trạng thái «%(state)s».")
-            % {"step": step.label, "state": locked.get_status_display()},
+            % {"step": _(step.label), "state": locked.get_status_display()},
             code=DossierCode.TRANSITION_NOT_ALLOWED,
         )
     before = audit.snapshot(locked)
@@ -542,7 +562,7 @@ def _move(dossier: Dossier, actor: User, action: str, *, batch: Batch, **data: A
             % {
                 "code": locked.code,
                 "state": locked.get_status_display(),
-                "step": step.label.lower(),
+                "step": _(step.label).lower(),
             },
             code=DossierCode.TRANSITION_NOT_ALLOWED,
         )

@@ -212,7 +212,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("dossiers:detail", code=d.code)
     is_officer = user.role == Role.PARTNER_OFFICER
     actions = [
-        (name, TRANSITIONS[name].label)
+        (name, _(TRANSITIONS[name].label))
         for name in services.allowed_actions(d)
         if TRANSITIONS[name].by_agency == is_officer
         and name not in {"send", "collect", "hand_over", "arrive"}

@@ -507,7 +507,7 @@ def pay(
                 "s": locked.get_status_display().lower(),
                 "t": timezone.localtime(locked.paid_at).strftime("%d/%m/%Y %H:%M")
                 if locked.paid_at
-                else "trước đó",
+                else _("trước đó"),
             },
             code=PayoutCode.ALREADY_SETTLED,
         )
