@@ -120,6 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            # 64 MB of page cache: a monthly list's indexes stay in memory while it is written.
+            " PRAGMA cache_size=-65536;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

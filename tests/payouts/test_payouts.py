@@ -94,6 +94,37 @@ def test_a_list_with_bad_rows_names_each_and_imports_nothing(
     assert not Beneficiary.objects.exists()
 
 
+def test_each_column_keeps_its_own_limits_and_blank_rows_are_skipped(
+    programme: Programme, users: dict[str, User]
+) -> None:
+    rows = [person(i) for i in range(1, 7)]
+    rows[1][6] = "9" * 41  # row 3: an account number longer than 40 digits
+    rows[1][5] = "Qua tài khoản"
+    rows[2][4] = "vhxb1"  # row 4: a point code typed in lower case is still the point
+    rows[3][2] = "31/02/1950"  # row 5: no such day
+    rows.insert(4, ["", "", "", "", "", "", "", ""])  # row 6: blank, between two blocks
+    result = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
+    )
+    assert {(e.row, e.column) for e in result.errors} == {
+        (3, "Số tài khoản"),
+        (5, "Ngày sinh"),
+    }
+    assert all(e.message.startswith(f"Dòng {e.row}") for e in result.errors)
+    assert not Payout.objects.exists()
+
+    rows[1][6] = "1020304050"
+    rows[3][2] = "28/02/1950"
+    result = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
+    )
+    assert result.ok, result.errors
+    assert result.rows == 6
+    assert result.per_point == {"VHXA1": 5, "VHXB1": 1}
+    assert Payout.objects.get(row=4).point.code == "VHXB1"
+    assert Beneficiary.objects.get(citizen_id=rows[3][0]).birth_date == dt.date(1950, 2, 28)
+
+
 def test_a_clean_list_splits_by_point_and_the_mapping_is_kept(
     programme: Programme, users: dict[str, User]
 ) -> None:

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while an import builds its hundreds of thousands of small
+    objects (they hold no cycles); the collector would otherwise walk them all, again and
+    again. Reference counting still frees everything."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _uuid_hex(value: Any) -> Any:
+    return value.hex if isinstance(value, uuid.UUID) else value
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -15,16 +39,32 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     if isinstance(field, models.UUIDField) or (
         isinstance(field, models.ForeignKey) and isinstance(field.target_field, models.UUIDField)
     ):
-        if connection.vendor == "postgresql":
-            return lambda v: v
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+        return _as_is if connection.vendor == "postgresql" else _uuid_hex
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.JSONField):
         return lambda v: field.get_db_prep_save(v, connection)
-    return lambda v: v
+    return _as_is
+
+
+def _converted(
+    rows: Iterable[Sequence[Any]], convert: list[Callable[[Any], Any]]
+) -> Iterator[Sequence[Any]]:
+    """The rows with only the columns that need it converted (most go to the driver as is)."""
+    needed = [(i, c) for i, c in enumerate(convert) if c is not _as_is]
+    width = len(convert)
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"Row has {len(row)} values for {width} columns.")
+        if not needed:
+            yield row
+            continue
+        out = list(row)
+        for i, c in needed:
+            out[i] = c(out[i])
+        yield out
 
 
 def _field(meta: Any, column: str) -> Any:
@@ -52,10 +92,10 @@ def insert_rows(
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     done = 0
-    batch: list[tuple[Any, ...]] = []
+    batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(tuple(c(v) for c, v in zip(convert, row, strict=True)))
+        for row in _converted(rows, convert):
+            batch.append(row)
             if len(batch) >= chunk:
                 cursor.executemany(sql, batch)
                 done += len(batch)
@@ -74,8 +114,8 @@ def _copy(
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         sql = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
         with raw.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([c(v) for c, v in zip(convert, row, strict=True)])
+            for row in _converted(rows, convert):
+                copy.write_row(row)
                 done += 1
     return done
 

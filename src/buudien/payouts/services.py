@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from buudien.core import audit
-from buudien.core.bulk import id_map, insert_rows
+from buudien.core.bulk import id_map, insert_rows, paused_gc
 from buudien.core.errors import DomainError, Forbidden
 from buudien.core.excel import Column, ImportSpec, ParsedRow, RowError, convert, read_rows
 from buudien.core.ids import citizen_id_ok, mask_citizen_id, parse_citizen_id
@@ -121,10 +123,12 @@ _THIS_YEAR = dt.date.today().year
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _read_fast(spec: ImportSpec, source: Any) -> tuple[list[ParsedRow], list[RowError]] | None:
-    """The agency's list read column by column with cheap checks; a cell that fails them goes
-    through the framework's converter for its exact message. None when the layout itself is
-    wrong, so that the framework reports it."""
+def _read_fast(
+    spec: ImportSpec, source: Any, known: Container[str]
+) -> tuple[list[ParsedRow], list[RowError]] | None:
+    """The agency's list read column by column with cheap checks (an id already registered
+    was checked then); a cell that fails them goes through the framework's converter for its
+    exact message. None when the layout itself is wrong, so that the framework reports it."""
     try:
         data = source if isinstance(source, bytes) else (source.seek(0), source.read())[1]
         grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
@@ -142,50 +146,78 @@ def _read_fast(spec: ImportSpec, source: Any) -> tuple[list[ParsedRow], list[Row
             header_at, index = r, found
     if any(c.required and c.key not in index for c in spec.columns):
         return None
-    plan = [(c.key, index.get(c.key, -1), _QUICK[c.key], c) for c in spec.columns]
-    rows: list[ParsedRow] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
+    need = max(index.values()) + 1
+    body: list[list[Any]] = []
+    numbers: list[int] = []
     for r in range(header_at + 1, len(grid)):
-        cells = grid[r]
-        width = len(cells)
-        number = r + 1
-        values: dict[str, Any] = {}
-        ok = True
-        empty = True
-        for key, i, quick, column in plan:
-            value = cells[i] if 0 <= i < width else ""
-            if value != "" and value is not None:
-                empty = False
-            try:
-                values[key] = quick(value)
-            except _Slow:
-                if value == "" or value is None:
-                    values[key] = None
-                    if column.required:
-                        errors.append(_message(number, column.header, "không được để trống."))
-                        ok = False
-                    continue
-                try:
-                    values[key] = convert(column, value)
-                except (DomainError, ValueError) as exc:
-                    errors.append(_message(number, column.header, str(exc)))
-                    ok = False
-        if empty:
-            if not ok:
-                del errors[-sum(1 for c in spec.columns if c.required) :]
-            continue
-        if ok:
-            cid = values["citizen_id"]
+        row = grid[r]
+        if row.count("") == len(row):
+            continue  # a blank row between blocks of the list
+        if len(row) < need:
+            row = row + [""] * (need - len(row))
+        body.append(row)
+        numbers.append(r + 1)
+    errors: list[RowError] = []
+    out: list[list[Any]] = []
+    for column in spec.columns:
+        i = index.get(column.key, -1)
+        cells = [row[i] for row in body] if i >= 0 else [None] * len(body)
+        quick = _quick(column)
+        try:
+            if column.key == "citizen_id":
+                values = [v if v in known else quick(v) for v in cells]
+            else:
+                values = list(map(quick, cells))
+        except _Slow:
+            values = _column_slowly(column, quick, cells, numbers, errors)
+        out.append(values)
+    bad = {e.row for e in errors}
+    ids = out[0]
+    if len(set(ids)) != len(ids):
+        seen: dict[str, int] = {}
+        for number, cid in zip(numbers, ids, strict=True):
+            if number in bad or cid is None:
+                continue
             if cid in seen:
                 errors.append(
                     RowError(number, "", f"Dòng {number} trùng số CCCD với dòng {seen[cid]}.")
                 )
-                ok = False
             else:
                 seen[cid] = number
-        rows.append(ParsedRow(number, values))
+    keys = [c.key for c in spec.columns]
+    rows = [
+        ParsedRow(number, dict(zip(keys, values, strict=True)))
+        for number, values in zip(numbers, zip(*out, strict=True), strict=True)
+    ]
     return rows, errors
+
+
+def _column_slowly(
+    column: Column,
+    quick: Callable[[Any], Any],
+    cells: list[Any],
+    numbers: list[int],
+    errors: list[RowError],
+) -> list[Any]:
+    """One column cell by cell: what the quick check refuses gets the converter's message."""
+    values: list[Any] = []
+    for number, value in zip(numbers, cells, strict=True):
+        try:
+            values.append(quick(value))
+            continue
+        except _Slow:
+            pass
+        if value == "" or value is None:
+            values.append(None)
+            if column.required:
+                errors.append(_message(number, column.header, "không được để trống."))
+            continue
+        try:
+            values.append(convert(column, value))
+        except (DomainError, ValueError) as exc:
+            values.append(None)
+            errors.append(_message(number, column.header, str(exc)))
+    return values
 
 
 class _Slow(Exception):
@@ -208,16 +240,19 @@ def _q_citizen_id(value: Any) -> str:
     return text
 
 
-def _q_text(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 200:
+def _q_text(limit: int, *, optional: bool) -> Callable[[Any], str | None]:
+    """The quick check of a text column: a string of at most `limit` characters."""
+
+    def quick(value: Any) -> str | None:
+        if value.__class__ is str and 0 < len(value) <= limit:
+            text: str = value.strip()
+            if text:
+                return text
+        if optional and (value == "" or value is None):
+            return None
         raise _Slow
-    return value.strip()
 
-
-def _q_optional_text(value: Any) -> str | None:
-    if value == "" or value is None:
-        return None
-    return _q_text(value)
+    return quick
 
 
 def _q_amount(value: Any) -> int:
@@ -226,19 +261,30 @@ def _q_amount(value: Any) -> int:
     raise _Slow
 
 
+@lru_cache(maxsize=65536)
+def _day_month_year(text: str) -> dt.date | None:
+    """'01/01/1950' → date; cached, as a list repeats the same birth dates many times."""
+    m = _DMY.fullmatch(text.strip())
+    if not m:
+        return None
+    try:
+        day = dt.date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+    return day if day.year >= 1900 else None
+
+
 def _q_date(value: Any) -> dt.date | None:
     if value == "" or value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    m = _DMY.fullmatch(str(value).strip())
-    if m:
-        try:
-            day = dt.date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            raise _Slow from None
-        if day.year >= 1900:
+    if value.__class__ is str:
+        day = _day_month_year(value)
+        if day is not None:
             return day
+    elif isinstance(value, dt.datetime):
+        return value.date()
+    elif isinstance(value, dt.date) and value.year >= 1900:
+        return value
     raise _Slow
 
 
@@ -259,17 +305,20 @@ def _q_commune(value: Any) -> int | None:
     raise _Slow
 
 
-_QUICK = {
+_QUICK: dict[str, Callable[[Any], Any]] = {
     "citizen_id": _q_citizen_id,
-    "name": _q_text,
     "birth_date": _q_date,
     "amount": _q_amount,
     "commune": _q_commune,
-    "point": _q_text,
     "method": _q_method,
-    "account_no": _q_optional_text,
-    "hamlet": _q_optional_text,
 }
+
+
+def _quick(column: Column) -> Callable[[Any], Any]:
+    """The quick check for a column; text columns check their own length."""
+    if column.key in _QUICK:
+        return _QUICK[column.key]
+    return _q_text(column.max_length or 200, optional=not column.required)
 
 
 @dataclass
@@ -312,26 +361,56 @@ def import_list(
     if saved is None:
         found = ColumnMapping.objects.filter(agency=programme.agency).first()
         saved = found.mapping if found else None
+    with paused_gc():
+        return _import_rows(
+            actor=actor,
+            programme=programme,
+            month=month,
+            source=source,
+            source_name=source_name,
+            mapping=mapping,
+            saved=saved,
+        )
+
+
+def _import_rows(
+    *,
+    actor: User,
+    programme: Programme,
+    month: dt.date,
+    source: Any,
+    source_name: str,
+    mapping: dict[str, str] | None,
+    saved: dict[str, str] | None,
+) -> ImportResult:
     spec = _ListSpec(saved)
-    fast = _read_fast(spec, source)
+    known = id_map(Beneficiary, "citizen_id")
+    fast = _read_fast(spec, source, known)
     rows, errors = fast if fast is not None else read_rows(spec, source)
     header = {c.key: c.header for c in spec.columns}
-    points = {u.code: u for u in PostUnit.objects.filter(kind="commune_point")}
+    # Point codes to primary keys as the database stores them (what insert_rows takes).
+    stored = id_map(PostUnit, "code")
+    points = {
+        code: stored[code]
+        for code in PostUnit.objects.filter(kind="commune_point").values_list("code", flat=True)
+    }
     communes = set(Commune.objects.values_list("code", flat=True))
     bad = {e.row for e in errors}
     for r in rows:
         if r.number in bad:
             continue
         v = r.values
-        point = points.get(str(v["point"]).upper())
-        if point is None:
-            errors.append(
-                RowError(
-                    r.number,
-                    header["point"],
-                    f"Dòng {r.number}, cột «{header['point']}»: không có điểm mã {v['point']}.",
+        code = v["point"]
+        if code not in points:
+            code = v["point"] = str(code).upper()
+            if code not in points:
+                errors.append(
+                    RowError(
+                        r.number,
+                        header["point"],
+                        f"Dòng {r.number}, cột «{header['point']}»: không có điểm mã {code}.",
+                    )
                 )
-            )
         if v.get("commune") and v["commune"] not in communes:
             errors.append(
                 RowError(
@@ -351,7 +430,6 @@ def import_list(
             )
     # The same person under another id: only new ids can be that (known ids were checked when
     # they were registered), so only their names are compared.
-    known = id_map(Beneficiary, "citizen_id")
     new_rows = [r for r in rows if r.values.get("citizen_id") not in known]
     seen: dict[tuple[str, Any], tuple[int, str]] = {}
     registered = {}
@@ -413,7 +491,7 @@ def import_list(
                     "",
                     v.get("commune"),
                     v.get("hamlet") or "",
-                    points[str(v["point"]).upper()].pk,
+                    points[v["point"]],
                     v.get("method") or B.Method.COUNTER,
                     "",
                     v.get("account_no") or "",
@@ -435,27 +513,28 @@ def import_list(
         lines=len(rows),
         total=sum(r.values["amount"] for r in rows),
     )
-    lines = []
-    for r in rows:
-        point = points[str(r.values["point"]).upper()]
-        lines.append(
+    list_key = payout_list.pk
+    pending, counter = Payout.Status.PENDING, B.Method.COUNTER
+    insert_rows(
+        Payout,
+        PAYOUT_COLUMNS,
+        [
             (
-                payout_list.pk,
-                known[r.values["citizen_id"]],
-                point.pk,
+                list_key,
+                known[v["citizen_id"]],
+                points[v["point"]],
                 r.number,
-                r.values["amount"],
-                r.values.get("method") or B.Method.COUNTER,
-                Payout.Status.PENDING,
+                v["amount"],
+                v.get("method") or counter,
+                pending,
                 "",
                 "",
-                point.code,
             )
-        )
-    insert_rows(Payout, PAYOUT_COLUMNS, [line[:-1] for line in lines])
-    per_point: dict[str, int] = {}
-    for line in lines:
-        per_point[line[-1]] = per_point.get(line[-1], 0) + 1
+            for r in rows
+            for v in (r.values,)
+        ],
+    )
+    per_point = dict(Counter(r.values["point"] for r in rows))
     audit.record(
         actor=actor,
         action="payouts.list_imported",
