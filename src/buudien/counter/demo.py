@@ -41,7 +41,11 @@ SERVICES = {
     ],
     "media": [("PP-BAO", 2), ("PP-HANG", 4), ("PP-OCOP", 3), ("PP-QC", 1), ("PP-TEM", 1)],
 }
+PAYOUT_SERVICES = {"TC-LHUU", "TC-BTXH"}
 ENTRIES_PER_YEAR = 240_000
+# From this day the payouts demo posts the pension and allowance payouts itself, one entry per
+# line paid, so that its lists reconcile with the ledger; the counter demo stops inventing them.
+PAYOUTS_POSTED_FROM = dt.date(2025, 9, 1)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Lunar new year (Tết) days: shopping peaks before, the counters close during.
 TET = {2024: dt.date(2024, 2, 10), 2025: dt.date(2025, 1, 29)}
@@ -74,7 +78,7 @@ def build() -> list[tuple[str, str, str]]:
             kind__in=["office", "commune_point"], path__startswith="/BDT04/"
         ).order_by("code")
     )
-    clerks = _clerks(units)
+    clerks = clerks_for(units)
     weight = {u.pk: (6.0 if u.kind == "office" else rng.lognormvariate(0, 0.6)) for u in units}
     total_w = sum(weight.values())
     catalogue = _Catalogue.load({c for line in SERVICES.values() for c, _ in line})
@@ -96,6 +100,8 @@ def build() -> list[tuple[str, str, str]]:
                     count = int(expected) + (rng.random() < expected - int(expected))
                     for _ in range(count):
                         code = rng.choices(choices, weights)[0]
+                        if day >= PAYOUTS_POSTED_FROM and code in PAYOUT_SERVICES:
+                            continue
                         day_rows.append(
                             _entry(
                                 rng,
@@ -116,7 +122,8 @@ def build() -> list[tuple[str, str, str]]:
     return []
 
 
-def _clerks(units: list[PostUnit]) -> dict[object, User]:
+def clerks_for(units: list[PostUnit]) -> dict[object, User]:
+    """The clerk of each unit (by unit pk), created with no password where missing."""
     existing = {
         u.home_unit_id: u for u in User.objects.filter(role=Role.CLERK, home_unit__in=units)
     }

@@ -7,15 +7,21 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from buudien.core.bulk import insert_rows
 from buudien.core.models import Role, User, uuid7
 from buudien.core.text import build_search_text
+from buudien.counter import services as counter_services
+from buudien.counter.demo import clerks_for
+from buudien.counter.models import CounterSession, LedgerEntry
+from buudien.counter.services import _Catalogue, compute
 from buudien.network.models import PostUnit
 from buudien.payouts.models import Beneficiary, Payout, PayoutList, Programme
-from buudien.payouts.seed import seed_programmes
+from buudien.payouts.seed import PROGRAMMES, seed_programmes
 from buudien.payouts.services import BENEFICIARY_COLUMNS
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -87,7 +93,9 @@ def generate(total: int) -> None:
             )
             people[code].append((pk, point.pk, rng.randint(1200, 9000) * 1000, method))
     insert_rows(Beneficiary, BENEFICIARY_COLUMNS, rows)
-    status_of = {r[0]: r[17] for r in rows}
+    status_of = {r[0]: (r[5], r[4], r[17]) for r in rows}
+    ledger = _Ledger(points)
+    next_id = (Payout.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     for code, members in people.items():
         programme = Programme.objects.get(code=code)
         for month in MONTHS:
@@ -104,24 +112,40 @@ def generate(total: int) -> None:
             )
             lines = []
             for i, (pk, point_id, amount, method) in enumerate(members, start=2):
-                alive = status_of[pk] == "active"
+                name, cid, state = status_of[pk]
+                paid_by, entry_id, paid_at = None, None, None
                 if last and rng.random() < 0.35:
-                    status, reason, paid_at = "pending", "", None
-                elif alive and rng.random() < 0.985:
+                    status, reason = "pending", ""
+                elif state == "active" and rng.random() < 0.985:
                     day = rng.randint(programme.window_start, programme.window_end)
                     status, reason = "paid", ""
                     paid_at = dt.datetime(
-                        month.year, month.month, day, rng.randint(7, 16), tzinfo=TZ
+                        month.year,
+                        month.month,
+                        day,
+                        rng.randint(7, 16),
+                        rng.randint(0, 59),
+                        tzinfo=TZ,
+                    )
+                    paid_by, entry_id = ledger.post(
+                        payout_id=next_id,
+                        point_id=point_id,
+                        service_code=programme.service_code,
+                        amount=amount,
+                        cash=method != "account",
+                        at=paid_at,
+                        customer=(name, cid),
                     )
                 else:
-                    status, paid_at = "returned", None
+                    status = "returned"
                     reason = (
                         "deceased"
-                        if status_of[pk] == "deceased"
+                        if state == "deceased"
                         else rng.choice(["moved", "not_found", "refused"])
                     )
                 lines.append(
                     (
+                        next_id,
                         payout_list.pk,
                         pk,
                         point_id,
@@ -132,21 +156,157 @@ def generate(total: int) -> None:
                         "" if status != "paid" else "chính chủ",
                         reason,
                         paid_at,
+                        paid_by,
+                        entry_id,
                     )
                 )
-            insert_rows(
-                Payout,
-                [
-                    "list_id",
-                    "beneficiary_id",
-                    "point_id",
-                    "row",
-                    "amount",
-                    "method",
-                    "status",
-                    "receiver",
-                    "return_reason",
-                    "paid_at",
-                ],
-                lines,
+                next_id += 1
+            insert_rows(Payout, LINE_COLUMNS, lines)
+    ledger.save()
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Payout]):
+            cursor.execute(sql)
+    counter_services.rebuild_rollups(since=MONTHS[0])
+
+
+LINE_COLUMNS = [
+    "id",
+    "list_id",
+    "beneficiary_id",
+    "point_id",
+    "row",
+    "amount",
+    "method",
+    "status",
+    "receiver",
+    "return_reason",
+    "paid_at",
+    "paid_by_id",
+    "entry_id",
+]
+ENTRY_COLUMNS = [
+    "id",
+    "idempotency_key",
+    "receipt_no",
+    "unit_id",
+    "clerk_id",
+    "session_id",
+    "service_id",
+    "line",
+    "business_date",
+    "occurred_at",
+    "quantity",
+    "amount",
+    "direction",
+    "revenue",
+    "method",
+    "customer_name",
+    "customer_phone",
+    "customer_id_no",
+    "source_type",
+    "source_id",
+    "reason",
+    "created_at",
+]
+
+
+class _Ledger:
+    """Each demo line paid becomes what paying it at the counter posts: a cash-out (or an
+    account transfer) with the post's commission, in the point clerk's shift of that day."""
+
+    def __init__(self, points: list[PostUnit]) -> None:
+        self.catalogue = _Catalogue.load({code for _, _, _, code, _, _ in PROGRAMMES})
+        self.clerk_of = {unit: user.pk for unit, user in clerks_for(points).items()}
+        self.points = {p.pk: p for p in points}
+        self.sessions: dict[tuple[Any, dt.date], CounterSession] = {
+            (s.unit_id, s.business_date): s
+            for s in CounterSession.objects.filter(
+                unit__in=points, business_date__gte=MONTHS[0], clerk__role=Role.CLERK
             )
+        }
+        self.new_sessions: list[CounterSession] = []
+        self.touched: set[Any] = set()
+        self.entries: list[tuple[Any, ...]] = []
+
+    def _session(self, point_id: Any, day: dt.date) -> CounterSession:
+        found = self.sessions.get((point_id, day))
+        if found is None:
+            opened = dt.datetime(day.year, day.month, day.day, 7, 0, tzinfo=TZ)
+            found = CounterSession(
+                id=uuid7(),
+                unit_id=point_id,
+                clerk_id=self.clerk_of[point_id],
+                business_date=day,
+                status="closed",
+                opened_at=opened,
+                closed_at=opened + dt.timedelta(hours=10),
+                opening_cash=2_000_000,
+                counted_cash=2_000_000,
+                expected_cash=2_000_000,
+            )
+            self.sessions[(point_id, day)] = found
+            self.new_sessions.append(found)
+        self.touched.add(found.pk)
+        return found
+
+    def post(
+        self,
+        *,
+        payout_id: int,
+        point_id: Any,
+        service_code: str,
+        amount: int,
+        cash: bool,
+        at: dt.datetime,
+        customer: tuple[str, str],
+    ) -> tuple[Any, Any]:
+        day = at.date()
+        session = self._session(point_id, day)
+        service = self.catalogue.services[service_code]
+        tariff = self.catalogue.tariff(service, day)
+        assert tariff is not None  # noqa: S101 - the seed catalogue prices every day
+        moved, revenue = compute(tariff, amount=amount, quantity=1)
+        if cash:
+            # The shift opened with the cash it paid out; what it counted at the end is unchanged.
+            session.opening_cash += moved
+            session.cash_out += moved
+        session.revenue += revenue
+        session.entries_count += 1
+        pk = uuid7()
+        self.entries.append(
+            (
+                pk,
+                f"payout:{payout_id}",
+                f"{self.points[point_id].code}-{day:%y%m%d}-CT{len(self.entries) + 1:06d}",
+                point_id,
+                session.clerk_id,
+                session.pk,
+                service.pk,
+                service.line,
+                day,
+                at,
+                1,
+                moved,
+                service.direction,
+                revenue,
+                "cash" if cash else "account",
+                customer[0],
+                "",
+                customer[1],
+                "payout",
+                str(payout_id),
+                "",
+                at,
+            )
+        )
+        return session.clerk_id, pk
+
+    def save(self) -> None:
+        CounterSession.objects.bulk_create(self.new_sessions, batch_size=2000)
+        fresh = {s.pk for s in self.new_sessions}
+        CounterSession.objects.bulk_update(
+            [s for s in self.sessions.values() if s.pk in self.touched and s.pk not in fresh],
+            ["opening_cash", "cash_out", "revenue", "entries_count"],
+            batch_size=2000,
+        )
+        insert_rows(LedgerEntry, ENTRY_COLUMNS, self.entries)

@@ -1,0 +1,59 @@
+"""The demo's payout lists behave like lists paid at the counter: every closed list
+reconciles, and its cash paid is the cash-out in the clerks' shifts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Sum
+
+from buudien.core.models import Role, User
+from buudien.counter.models import CounterSession, LedgerEntry, MonthlyRollup
+from buudien.payouts import demo, services
+from buudien.payouts.models import Payout, PayoutList
+from tests.conftest import Tree
+from tests.factories import PartnerFactory
+from tests.payouts.test_payouts import person, workbook
+
+
+def test_demo_lists_reconcile_with_the_ledger(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
+    PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
+    demo.build(total=400)
+
+    closed = PayoutList.objects.filter(state=PayoutList.State.CLOSED)
+    assert closed.count() == 9
+    for payout_list in closed:
+        t = services.reconciliation(payout_list).totals
+        paid = sum(t[f"paid_{m}_s"] for m in ("counter", "home", "account"))
+        assert paid + t["returned_s"] == payout_list.total
+        assert t["pending_n"] == 0
+        lines = Payout.objects.filter(list=payout_list, status=Payout.Status.PAID)
+        cash = lines.exclude(method="account").aggregate(s=Sum("amount"))["s"]
+        ledger = LedgerEntry.objects.filter(
+            source_type="payout",
+            method="cash",
+            source_id__in=[str(pk) for pk in lines.values_list("pk", flat=True)],
+        ).aggregate(s=Sum("amount"))["s"]
+        assert cash == ledger
+    # One entry per line paid, booked by the point's clerk, visible in the monthly rollups.
+    paid = Payout.objects.filter(status=Payout.Status.PAID)
+    assert LedgerEntry.objects.filter(source_type="payout").count() == paid.count()
+    assert not paid.exclude(paid_by__role=Role.CLERK).exists()
+    rolled = MonthlyRollup.objects.filter(service__kind="payout").aggregate(n=Sum("count"))
+    assert rolled["n"] == paid.count()
+    for session in CounterSession.objects.all():
+        out = session.entries.filter(method="cash", direction="out").aggregate(s=Sum("amount"))
+        assert session.cash_out == (out["s"] or 0)
+        assert session.expected_cash == session.opening_cash + session.cash_in - session.cash_out
+    # Lines numbered by the demo leave room for the next list imported.
+    nxt = services.import_list(
+        actor=users[Role.PROVINCE_MANAGER],
+        programme=closed[0].programme,
+        month=dt.date(2026, 1, 1),
+        source=workbook([person(1), person(2)]),
+    )
+    assert nxt.ok, nxt.errors
+    assert Payout.objects.filter(list=nxt.payout_list).count() == 2
