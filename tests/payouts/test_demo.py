@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from buudien.core.models import Role, User
 from buudien.counter.models import CounterSession, LedgerEntry, MonthlyRollup
@@ -21,10 +22,22 @@ def test_demo_lists_reconcile_with_the_ledger(
 ) -> None:
     PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
     PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
-    demo.build(total=400)
+    today = dt.date(2026, 3, 10)
+    demo.build(total=400, today=today)
 
     closed = PayoutList.objects.filter(state=PayoutList.State.CLOSED)
-    assert closed.count() == 9
+    assert closed.count() == 12
+    # This month's lists are open: paid so far only on the window's past days, the rest waits.
+    open_lists = PayoutList.objects.filter(state=PayoutList.State.OPEN)
+    assert {pl.month for pl in open_lists} == {dt.date(2026, 3, 1)}
+    assert open_lists.count() == 3
+    now = Payout.objects.filter(list__in=open_lists)
+    assert now.filter(status=Payout.Status.PENDING).exists()
+    assert now.filter(status=Payout.Status.PAID).exists()
+    assert not now.filter(status=Payout.Status.RETURNED).exists()
+    for line in now.filter(status=Payout.Status.PAID).select_related("list__programme"):
+        local = timezone.localtime(line.paid_at).date()
+        assert line.list.programme.window_start <= local.day < today.day
     for payout_list in closed:
         t = services.reconciliation(payout_list).totals
         paid = sum(t[f"paid_{m}_s"] for m in ("counter", "home", "account"))

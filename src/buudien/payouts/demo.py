@@ -1,4 +1,5 @@
-"""About 80,000 beneficiaries across three programmes and twelve monthly lists with outcomes."""
+"""About 80,000 beneficiaries in three programmes: twelve closed monthly lists with their outcomes
+and this month's lists open at the counters."""
 
 from __future__ import annotations
 
@@ -32,16 +33,37 @@ GIVEN = ["Văn Tài", "Thị Mến", "Văn Hùng", "Thị Lan", "Văn Páo", "Th
 HAMLETS = ["Nà Lẹng", "Pác Bó", "Khuổi Nặm", "Lũng Pán", "Bản Giốc", "Nà Rị", "Phia Đén"]
 
 
-def build(total: int = 80_000) -> list[tuple[str, str, str]]:
+def build(total: int = 80_000, *, today: dt.date | None = None) -> list[tuple[str, str, str]]:
     seed_programmes()
     if PayoutList.objects.exists() or not Programme.objects.exists():
         return []
-    generate(total)
+    generate(total, today=today or timezone.localdate())
     return []
 
 
+def months(today: dt.date) -> list[tuple[dt.date, bool]]:
+    """(month, still open): the closed months, and this month's lists open at the counter
+    (or, before the closed months end, the last of them left open)."""
+    this = today.replace(day=1)
+    if this > MONTHS[-1]:
+        return [(m, False) for m in MONTHS] + [(this, True)]
+    return [(m, m == MONTHS[-1]) for m in MONTHS]
+
+
+def _paid_day(
+    rng: random.Random, programme: Programme, month: dt.date, today: dt.date
+) -> int | None:
+    """The day of the window a line was paid; None while it waits (a window still running)."""
+    start, end = programme.window_start, programme.window_end
+    if (month.year, month.month) == (today.year, today.month):
+        end = min(end, today.day - 1)
+        if end < start or rng.random() >= (end - start + 1) / (programme.window_end - start + 1):
+            return None
+    return rng.randint(start, end)
+
+
 @transaction.atomic
-def generate(total: int) -> None:
+def generate(total: int, *, today: dt.date) -> None:
     rng = random.Random(79)
     points = list(PostUnit.objects.filter(kind="commune_point").order_by("code"))
     manager = (
@@ -98,8 +120,7 @@ def generate(total: int) -> None:
     next_id = (Payout.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     for code, members in people.items():
         programme = Programme.objects.get(code=code)
-        for month in MONTHS:
-            last = month == MONTHS[-1]
+        for month, last in months(today):
             payout_list = PayoutList.objects.create(
                 programme=programme,
                 month=month,
@@ -114,10 +135,8 @@ def generate(total: int) -> None:
             for i, (pk, point_id, amount, method) in enumerate(members, start=2):
                 name, cid, state = status_of[pk]
                 paid_by, entry_id, paid_at = None, None, None
-                if last and rng.random() < 0.35:
-                    status, reason = "pending", ""
-                elif state == "active" and rng.random() < 0.985:
-                    day = rng.randint(programme.window_start, programme.window_end)
+                day = _paid_day(rng, programme, month, today) if state == "active" else None
+                if day is not None and (last or rng.random() < 0.985):
                     status, reason = "paid", ""
                     paid_at = dt.datetime(
                         month.year,
@@ -136,6 +155,8 @@ def generate(total: int) -> None:
                         at=paid_at,
                         customer=(name, cid),
                     )
+                elif last:
+                    status, reason = "pending", ""
                 else:
                     status = "returned"
                     reason = (
