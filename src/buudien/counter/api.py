@@ -5,7 +5,7 @@ import uuid
 
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from buudien.core.errors import DomainError
@@ -162,14 +162,17 @@ def reverse(request: HttpRequest, entry_id: uuid.UUID, reason: str) -> LedgerEnt
 
 
 @router.post("/sessions", response={201: SessionOut})
-def open_session(request: HttpRequest, payload: SessionIn) -> tuple[int, CounterSession]:
+def open_session(request: HttpRequest, payload: SessionIn) -> Status[CounterSession]:
     clerk = require_user(request.user)
     unit = network_selectors.unit_by_code(clerk, payload.unit_code)
-    return 201, services.open_session(
-        clerk=clerk,
-        unit=unit,
-        opening_cash=payload.opening_cash,
-        business_date=payload.business_date,
+    return Status(
+        201,
+        services.open_session(
+            clerk=clerk,
+            unit=unit,
+            opening_cash=payload.opening_cash,
+            business_date=payload.business_date,
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from buudien.core.scoping import require_user
@@ -130,7 +130,7 @@ def get_unit(request: HttpRequest, code: str) -> PostUnit:
 
 
 @router.post("/units", response={201: UnitOut})
-def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, PostUnit]:
+def create_unit(request: HttpRequest, payload: UnitIn) -> Status[PostUnit]:
     actor = require_user(request.user)
     parent = selectors.unit_by_code(actor, payload.parent_code) if payload.parent_code else None
     unit = services.create_unit(
@@ -147,7 +147,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, PostUnit]:
         opened_on=payload.opened_on,
         profile=payload.profile.dict() if payload.profile else None,
     )
-    return 201, selectors.unit_by_code(actor, unit.code)
+    return Status(201, selectors.unit_by_code(actor, unit.code))
 
 
 @router.patch("/units/{code}", response=UnitOut)
