@@ -17,6 +17,7 @@ from buudien.dossiers.calendar import add_working_days, working_days_late
 from buudien.dossiers.errors import DossierCode, DossierError
 from buudien.dossiers.models import Batch, Dossier, LookupAttempt, Procedure, Status
 from buudien.dossiers.services import OPEN_STATES
+from buudien.network.models import PostUnit
 
 LOOKUP_WINDOW = dt.timedelta(minutes=10)
 LOOKUPS_PER_ADDRESS = 20
@@ -163,18 +164,18 @@ def counts_by_subtree(
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    received = dict(
-        Dossier.objects.filter(received_at__gte=lo, received_at__lt=hi)
-        .values_list("point__path")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # Grouped by the point's key alone: each count is read off its (date, point) index.
+    counted = [
+        dict(qs.values_list("point_id").annotate(n=Count("*")).order_by())
+        for qs in (
+            Dossier.objects.filter(received_at__gte=lo, received_at__lt=hi),
+            Dossier.objects.filter(returned_at__gte=lo, returned_at__lt=hi),
+        )
+    ]
+    path_of = dict(
+        PostUnit.objects.filter(pk__in=set(counted[0]) | set(counted[1])).values_list("pk", "path")
     )
-    returned = dict(
-        Dossier.objects.filter(returned_at__gte=lo, returned_at__lt=hi)
-        .values_list("point__path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    received, returned = ({path_of[k]: n for k, n in c.items()} for c in counted)
     out = {}
     for p in unit_paths:
         out[p] = (
