@@ -12,7 +12,7 @@ from django.db import transaction
 from buudien.core.models import Role, User, uuid7
 from buudien.counter import services
 from buudien.counter.catalogue import seed_catalogue
-from buudien.counter.models import CounterSession, LedgerEntry, Tariff
+from buudien.counter.models import CounterSession, LedgerEntry, Service, Tariff
 from buudien.counter.services import _Catalogue, compute
 from buudien.network.models import PostUnit
 
@@ -41,7 +41,6 @@ SERVICES = {
     ],
     "media": [("PP-BAO", 2), ("PP-HANG", 4), ("PP-OCOP", 3), ("PP-QC", 1), ("PP-TEM", 1)],
 }
-PAYOUT_SERVICES = {"TC-LHUU", "TC-BTXH"}
 ENTRIES_PER_YEAR = 240_000
 # From this day the payouts demo posts the pension and allowance payouts itself, one entry per
 # line paid, so that its lists reconcile with the ledger; the counter demo stops inventing them.
@@ -100,7 +99,10 @@ def build() -> list[tuple[str, str, str]]:
                     count = int(expected) + (rng.random() < expected - int(expected))
                     for _ in range(count):
                         code = rng.choices(choices, weights)[0]
-                        if day >= PAYOUTS_POSTED_FROM and code in PAYOUT_SERVICES:
+                        if (
+                            day >= PAYOUTS_POSTED_FROM
+                            and catalogue.services[code].kind == Service.Kind.PAYOUT
+                        ):
                             continue
                         day_rows.append(
                             _entry(

@@ -23,7 +23,7 @@ from buudien.counter.services import _Catalogue, compute
 from buudien.network.models import PostUnit
 from buudien.payouts.models import Beneficiary, Payout, PayoutList, Programme
 from buudien.payouts.seed import PROGRAMMES, seed_programmes
-from buudien.payouts.services import BENEFICIARY_COLUMNS
+from buudien.payouts.services import BENEFICIARY_COLUMNS, PAYOUT_COLUMNS
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHARE = {"LHUU": 45_000, "BTXH": 25_000, "NCC": 10_000}
@@ -190,21 +190,8 @@ def generate(total: int, *, today: dt.date) -> None:
     counter_services.rebuild_rollups(since=MONTHS[0])
 
 
-LINE_COLUMNS = [
-    "id",
-    "list_id",
-    "beneficiary_id",
-    "point_id",
-    "row",
-    "amount",
-    "method",
-    "status",
-    "receiver",
-    "return_reason",
-    "paid_at",
-    "paid_by_id",
-    "entry_id",
-]
+# A demo line is an imported line with its id and, once paid, when, by whom and its entry.
+LINE_COLUMNS = ["id", *PAYOUT_COLUMNS, "paid_at", "paid_by_id", "entry_id"]
 ENTRY_COLUMNS = [
     "id",
     "idempotency_key",

@@ -172,7 +172,8 @@ def _read_fast(
             values = _column_slowly(column, quick, cells, numbers, errors)
         out.append(values)
     bad = {e.row for e in errors}
-    ids = out[0]
+    keys = [c.key for c in spec.columns]
+    ids = out[keys.index("citizen_id")]
     if len(set(ids)) != len(ids):
         seen: dict[str, int] = {}
         for number, cid in zip(numbers, ids, strict=True):
@@ -184,7 +185,6 @@ def _read_fast(
                 )
             else:
                 seen[cid] = number
-    keys = [c.key for c in spec.columns]
     rows = [
         ParsedRow(number, dict(zip(keys, values, strict=True)))
         for number, values in zip(numbers, zip(*out, strict=True), strict=True)
@@ -388,7 +388,8 @@ def _import_rows(
     fast = _read_fast(spec, source, known)
     rows, errors = fast if fast is not None else read_rows(spec, source)
     header = {c.key: c.header for c in spec.columns}
-    # Point codes to primary keys as the database stores them (what insert_rows takes).
+    # Point codes to primary keys in the form the database stores them, so that the 100,000
+    # lines need no conversion on their way in.
     stored = id_map(PostUnit, "code")
     points = {
         code: stored[code]
