@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
     "ninja",
     "buudien.core",
     "buudien.network",
@@ -86,7 +85,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
     "buudien.core.middleware.DomainErrorMiddleware",
 ]
 
@@ -128,10 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -147,13 +142,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes).
-AXES_FAILURE_LIMIT = int(os.environ.get("BUUDIEN_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("BUUDIEN_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
+# Failed logins are counted per (user name, address) and per address (core.throttle): a
+# stranger typing a name cannot lock its owner out elsewhere, and a province office behind one
+# NAT address gets a larger budget of its own.
+BUUDIEN_LOGIN_FAILURE_LIMIT = int(os.environ.get("BUUDIEN_LOGIN_FAILURE_LIMIT", "5"))
+BUUDIEN_LOGIN_ADDRESS_LIMIT = int(os.environ.get("BUUDIEN_LOGIN_ADDRESS_LIMIT", "50"))
+BUUDIEN_LOGIN_COOLOFF_MINUTES = float(
+    os.environ.get("BUUDIEN_LOGIN_COOLOFF_MINUTES", "")
+    or float(os.environ.get("BUUDIEN_LOGIN_COOLOFF_HOURS", "0.25")) * 60
+)
+# Behind a reverse proxy: the header that carries the client's address (as Django names it,
+# e.g. HTTP_X_FORWARDED_FOR) and how many proxies of ours stand in front. Empty: REMOTE_ADDR.
+BUUDIEN_PROXY_HEADER = os.environ.get("BUUDIEN_PROXY_HEADER", "")
+BUUDIEN_TRUSTED_PROXIES = int(
+    os.environ.get("BUUDIEN_TRUSTED_PROXIES", "1" if BUUDIEN_PROXY_HEADER else "0")
+)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -191,6 +194,13 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 12 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only in production: browsers remember it for a year (HSTS); behind a proxy that ends
+# TLS, SECURE_PROXY_SSL_HEADER tells Django the original request was HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -217,6 +227,7 @@ LOGGING: dict[str, Any] = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 BUUDIEN_PAGE_SIZE = 50
+BUUDIEN_MAX_UPLOAD_BYTES = int(os.environ.get("BUUDIEN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 
 # Each app that has demo data adds its builder here, in dependency order.
 BUUDIEN_DEMO_STEPS = [
@@ -226,6 +237,3 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.dossiers.demo.build",
     "buudien.payouts.demo.build",
 ]
-# Lockout is per user name: a province office sits behind one NAT address, and locking it
-# would lock out every clerk there after one person's mistakes.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]

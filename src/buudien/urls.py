@@ -1,19 +1,19 @@
 """HTML routes and the API."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from buudien.api import api
 from buudien.core import views as core_views
+from buudien.core.permissions import public
 from buudien.dossiers import views as dossier_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("network/", include("buudien.network.urls")),
     path("counter/", include("buudien.counter.urls")),

@@ -9,9 +9,36 @@ from typing import Any
 
 from django.db import models
 
+from buudien.core.ids import mask_citizen_id, mask_phone
 from buudien.core.models import AuditEvent, User
 
 _SKIPPED = {"search_text", "updated_at", "created_at"}
+# Personal data in a record's before/after is kept masked: the record says what changed
+# without becoming a second copy of the registry.
+ID_FIELDS = {
+    "citizen_id",
+    "customer_id_no",
+    "authorised_id",
+    "representative_id",
+    "receiver_id",
+    "account_no",
+}
+PHONE_FIELDS = {"phone", "customer_phone", "clerk_phone", "to"}
+
+
+def mask_personal(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The same data with citizen ids, account numbers and phones masked."""
+    if data is None:
+        return None
+    masked: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ID_FIELDS and isinstance(value, str):
+            masked[key] = mask_citizen_id(value)
+        elif key in PHONE_FIELDS and isinstance(value, str):
+            masked[key] = mask_phone(value)
+        else:
+            masked[key] = value
+    return masked
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,7 +71,7 @@ def record(
     unit_path: str = "",
     note: str = "",
 ) -> AuditEvent:
-    """Append one audit event; call inside the service's transaction."""
+    """Append one audit event (personal ids masked); call inside the service's transaction."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.display_name if actor is not None else "hệ thống",
@@ -53,8 +80,26 @@ def record(
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
         unit_path=unit_path,
-        before=before,
-        after=after,
+        before=mask_personal(before),
+        after=mask_personal(after),
+        note=note,
+    )
+
+
+def record_access(
+    *, actor: User, action: str, object_type: str, count: int, unit_path: str = "", note: str = ""
+) -> AuditEvent:
+    """Record that someone exported or viewed personal data in bulk: what, how many rows."""
+    return AuditEvent.objects.create(
+        actor=actor if actor.pk else None,
+        actor_name=actor.display_name,
+        action=action,
+        object_type=object_type,
+        object_id="",
+        object_repr=note[:255],
+        unit_path=unit_path,
+        before=None,
+        after={"rows": count},
         note=note,
     )
 

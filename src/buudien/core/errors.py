@@ -19,6 +19,27 @@ class ErrorCode(StrEnum):
     UNIT_CODE_TAKEN = "network.unit_code_taken"
     UNIT_PARENT_INVALID = "network.unit_parent_invalid"
     UNIT_STATUS_INVALID = "network.unit_status_invalid"
+    THROTTLED = "core.throttled"
+
+
+# The HTTP status of a code is read off its last word, so each app's codes follow one rule.
+_STATUS_BY_SUFFIX = {
+    "not_found": 404,
+    "out_of_scope": 404,
+    "forbidden": 403,
+    "stale": 409,
+    "already_settled": 409,
+    "already_reversed": 409,
+    "idempotency_conflict": 409,
+    "conflict": 409,
+    "throttled": 429,
+}
+ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429)
+
+
+def http_status(code: str) -> int:
+    """The HTTP status the API answers for a domain error code (422 unless it says more)."""
+    return _STATUS_BY_SUFFIX.get(str(code).rsplit(".", 1)[-1], 422)
 
 
 class DomainError(Exception):
@@ -40,6 +61,8 @@ class DomainError(Exception):
 
 
 class OutOfScope(DomainError):
+    """Not in the user's scope: answered as "not found", so it reveals nothing."""
+
     code = ErrorCode.OUT_OF_SCOPE
 
 
@@ -53,3 +76,7 @@ class NotFound(DomainError):
 
 class StaleRecord(DomainError):
     code = ErrorCode.STALE
+
+
+class Throttled(DomainError):
+    code = ErrorCode.THROTTLED

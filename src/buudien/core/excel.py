@@ -488,6 +488,10 @@ def run_import(spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True
 # Writing -----------------------------------------------------------------------------------
 
 
+# What a spreadsheet may run as a formula when a cell begins with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _sheet_title(name: str) -> str:
     return _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "Danh sách"
 
@@ -507,11 +511,19 @@ def _cell(sheet: Any, value: Any) -> Any:
         cell.number_format = "DD/MM/YYYY"
         return cell
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if text.startswith("="):
+    if text.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"  # a name typed as "=..." must not become a live formula
         return cell
     return text
+
+
+def defuse_formulas(sheet: Any) -> None:
+    """Mark every text cell of a (normal) worksheet that looks like a formula as plain text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
 
 
 def _width(value: Any) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from buudien.core.errors import Forbidden, NotFound, OutOfScope
+from buudien.core.errors import Forbidden, NotFound, OutOfScope, Throttled
 
 
 class DomainErrorMiddleware:
@@ -18,8 +18,10 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (OutOfScope, Forbidden)):
+        if isinstance(exception, Forbidden):
             return render(request, "403.html", {"message": exception.message}, status=403)
-        if isinstance(exception, NotFound):
+        if isinstance(exception, (NotFound, OutOfScope)):
             return render(request, "404.html", {"message": exception.message}, status=404)
+        if isinstance(exception, Throttled):
+            return render(request, "429.html", {"message": exception.message}, status=429)
         return None

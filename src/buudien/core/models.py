@@ -166,3 +166,19 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.to}: {self.body[:40]}"
+
+
+class Attempt(models.Model):
+    """A failed try (a login, a public look-up), counted per budget key to slow guessing.
+
+    Keys are stored as digests: a user name, a dossier code or an address is not kept."""
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.key[:8]}"

@@ -8,8 +8,9 @@ record is in scope when its unit's path starts with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,10 @@ from buudien.core.errors import Forbidden, OutOfScope
 from buudien.core.models import Role, User
 
 M = TypeVar("M", bound=Model)
+# Whoever makes a request: a user, or nobody logged in.
+Actor: TypeAlias = User | AnonymousUser
 
 WRITERS = {Role.ADMIN, Role.PROVINCE_MANAGER, Role.AREA_MANAGER}
-COUNTER_ROLES = {Role.ADMIN, Role.PROVINCE_MANAGER, Role.AREA_MANAGER, Role.CLERK}
 
 
 @dataclass(frozen=True)
@@ -40,25 +42,26 @@ class Scope:
 NOTHING = Scope(everything=False, path=None)
 
 
-def scope_of(user: Any) -> Scope:
+def scope_of(user: Actor | None) -> Scope:
     """The scope of a (possibly anonymous) user."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return NOTHING
     role = user.role
     if role == Role.ADMIN or user.is_superuser:
         return Scope(everything=True, path="/", read_only=False)
     if role == Role.PARTNER_OFFICER:
         partner = user.partner
-        if partner is None or partner.served_by_id is None:
+        served = partner.served_by if partner is not None else None
+        if partner is None or served is None:
             return NOTHING
-        return Scope(everything=False, path=partner.served_by.path, partner_id=partner.pk)
+        return Scope(everything=False, path=served.path, partner_id=partner.pk)
     unit = user.home_unit
     if unit is None:
         return NOTHING
     return Scope(everything=False, path=unit.path, read_only=role not in WRITERS)
 
 
-def scoped(qs: QuerySet[M], user: Any, *, path_field: str = "path") -> QuerySet[M]:
+def scoped(qs: QuerySet[M], user: Actor, *, path_field: str = "path") -> QuerySet[M]:
     """Filter any queryset to the rows whose unit path lies in the user's scope."""
     scope = scope_of(user)
     if scope.everything:
@@ -68,7 +71,7 @@ def scoped(qs: QuerySet[M], user: Any, *, path_field: str = "path") -> QuerySet[
     return qs.filter(Q(**{f"{path_field}__startswith": scope.path}))
 
 
-def scoped_by_unit(qs: QuerySet[M], user: Any, *, unit_field: str) -> QuerySet[M]:
+def scoped_by_unit(qs: QuerySet[M], user: Actor, *, unit_field: str) -> QuerySet[M]:
     """Like `scoped`, through a foreign key to a unit: an IN over the units in scope, which
     the planner joins better than a LIKE on the joined path."""
     scope = scope_of(user)
@@ -81,29 +84,29 @@ def scoped_by_unit(qs: QuerySet[M], user: Any, *, unit_field: str) -> QuerySet[M
     return qs.filter(**{f"{unit_field}__in": units})
 
 
-def ensure_in_scope(user: Any, path: str) -> None:
+def ensure_in_scope(user: Actor, path: str) -> None:
     """Refuse a request about a unit outside the user's subtree."""
     if not scope_of(user).covers(path):
         raise OutOfScope(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
 
 
-def can_manage(user: Any, path: str) -> bool:
+def can_manage(user: Actor, path: str) -> bool:
     """Whether the user may create or change units and records under this path."""
     scope = scope_of(user)
     return (not scope.read_only) and scope.covers(path)
 
 
-def ensure_can_manage(user: Any, path: str) -> None:
+def ensure_can_manage(user: Actor, path: str) -> None:
     ensure_in_scope(user, path)
     if not can_manage(user, path):
         raise Forbidden(_("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu này."))
 
 
-def is_role(user: Any, *roles: str) -> bool:
+def is_role(user: Actor, *roles: str) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in roles
 
 
-def require_user(user: Any) -> User:
+def require_user(user: Actor) -> User:
     if not getattr(user, "is_authenticated", False):
         raise Forbidden(_("Bạn cần đăng nhập."))
     if not isinstance(user, User):

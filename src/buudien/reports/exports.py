@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from buudien.core.excel import defuse_formulas
 from buudien.plans.periods import Period
 from buudien.reports import builders, charts, narrative
 
@@ -156,6 +157,8 @@ def xlsx(ctx: dict[str, Any]) -> bytes:
     ts.append([ctx["text"]])
     ts.append([ctx["network_text"]])
     ts.column_dimensions["A"].width = 160
+    for sheet in wb.worksheets:
+        defuse_formulas(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

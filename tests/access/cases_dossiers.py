@@ -1,0 +1,13 @@
+"""Cases for the dossiers routes (HTML and API)."""
+
+from __future__ import annotations
+
+from tests.access.case import Case
+from tests.access.world import World
+
+
+def build(world: World) -> None:
+    """Add the dossiers records of each side to the world."""
+
+
+CASES: dict[str, Case] = {}
