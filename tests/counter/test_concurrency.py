@@ -13,6 +13,7 @@ from django.db.models import Sum
 from buudien.core.models import Role, User
 from buudien.counter import services
 from buudien.counter.catalogue import seed_catalogue
+from buudien.counter.errors import CounterError
 from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup
 from buudien.counter.services import EntryRequest
 from tests.factories import PostUnitFactory, UserFactory
@@ -100,3 +101,36 @@ def test_twenty_concurrent_posts_with_different_keys_make_twenty() -> None:
     session.refresh_from_db()
     assert session.cash_in == total["r"]
     assert session.entries_count == 20
+
+
+def test_twenty_shifts_settling_one_thing_with_different_keys_make_one_entry() -> None:
+    """Twenty clerks at one point, each in his own shift and with his own key, try to settle
+    the same thing at the same moment: the database keeps exactly one entry."""
+    session, _ = _setup()
+    point = session.unit
+    shifts = []
+    for i in range(20):
+        clerk = UserFactory(username=f"quay-{i}", role=Role.CLERK, home_unit=point)
+        shifts.append((services.open_session(clerk=clerk, unit=point, opening_cash=0), clerk))
+    refused: list[str] = []
+
+    def work(i: int) -> None:
+        shift, clerk = shifts[i]
+        try:
+            services.post_entry(
+                session=shift,
+                clerk=clerk,
+                request=EntryRequest(
+                    idempotency_key=f"key-{i}",
+                    service_code="TC-DIEN",
+                    amount=500_000,
+                    settles="bill:PE0123456",
+                ),
+            )
+        except CounterError as exc:
+            refused.append(str(exc.code))
+
+    assert _race(20, work) == []
+    assert LedgerEntry.objects.filter(settles="bill:PE0123456").count() == 1
+    assert refused == ["counter.already_settled"] * 19
+    assert DailyRollup.objects.get().count == 1

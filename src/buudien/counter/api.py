@@ -2,14 +2,16 @@
 
 import datetime as dt
 import uuid
+from typing import Literal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from buudien.core.errors import DomainError
 from buudien.core.ids import mask_phone
+from buudien.core.permissions import guard
 from buudien.core.scoping import require_user
 from buudien.counter import selectors, services
 from buudien.counter.models import CounterSession, LedgerEntry
@@ -20,21 +22,21 @@ router = Router(tags=["counter"])
 
 
 class EntryIn(Schema):
-    idempotency_key: str
-    service_code: str
-    amount: int | None = None
-    quantity: int = 1
-    method: str = "cash"
-    customer_name: str = ""
-    customer_phone: str = ""
-    source_type: str = ""
-    source_id: str = ""
+    """One entry as a counter client sends it; what it settles is never the client's to say."""
+
+    idempotency_key: str = Field(min_length=1, max_length=80)
+    service_code: str = Field(min_length=1, max_length=20)
+    amount: int | None = Field(default=None, ge=1, le=services.MAX_ENTRY_AMOUNT)
+    quantity: int = Field(default=1, ge=1, le=services.MAX_QUANTITY)
+    method: Literal["cash", "transfer", "qr", "account"] = "cash"
+    customer_name: str = Field(default="", max_length=200)
+    customer_phone: str = Field(default="", max_length=20)
     occurred_at: dt.datetime | None = None
 
 
 class BatchIn(Schema):
     session_id: uuid.UUID
-    entries: list[EntryIn]
+    entries: list[EntryIn] = Field(min_length=1, max_length=1000)
 
 
 class EntryOut(Schema):
@@ -75,14 +77,18 @@ class PostedOut(Schema):
 
 
 class SessionIn(Schema):
-    unit_code: str
-    opening_cash: int
+    unit_code: str = Field(min_length=1, max_length=20)
+    opening_cash: int = Field(ge=0, le=services.MAX_ENTRY_AMOUNT)
     business_date: dt.date | None = None
 
 
 class CloseIn(Schema):
-    counted_cash: int
-    reason: str = ""
+    counted_cash: int = Field(ge=0, le=services.MAX_ENTRY_AMOUNT)
+    reason: str = Field(default="", max_length=500)
+
+
+class ReverseIn(Schema):
+    reason: str = Field(min_length=1, max_length=255)
 
 
 class SessionOut(Schema):
@@ -114,8 +120,8 @@ class SessionOut(Schema):
 class RollupFilter(Schema):
     start: dt.date
     end: dt.date
-    unit: str = ""
-    by: str = "line"
+    unit: str = Field(default="", max_length=20)
+    by: Literal["line", "service", "unit", "day"] = "line"
 
 
 class RollupRow(Schema):
@@ -128,10 +134,12 @@ class RollupRow(Schema):
 
 
 @router.post("/entries", response=list[PostedOut])
+@guard(write="counter.operate")
 def post_entries(request: HttpRequest, payload: BatchIn) -> list[services.PostResult]:
-    """Post a batch into an open session; a key already seen returns its first entry."""
+    """Post a batch into an open session; a key already seen here returns its first entry,
+    the same key with another request is refused (409 counter.idempotency_conflict)."""
     clerk = require_user(request.user)
-    session = selectors.session(clerk, payload.session_id)
+    session = selectors.session(user=clerk, pk=payload.session_id)
     return services.post_entries(
         session=session,
         clerk=clerk,
@@ -141,27 +149,30 @@ def post_entries(request: HttpRequest, payload: BatchIn) -> list[services.PostRe
 
 @router.get("/entries", response=list[EntryOut])
 @paginate(PageNumberPagination, page_size=100)
+@guard(read="counter.view")
 def list_entries(
     request: HttpRequest,
-    unit: str = "",
+    unit: str = Query("", max_length=20),  # type: ignore[type-arg]
     day: dt.date | None = None,
     session_id: uuid.UUID | None = None,
 ) -> QuerySet[LedgerEntry]:
-    return selectors.entries(request.user, unit_code=unit, day=day, session_id=session_id)
+    return selectors.entries(user=request.user, unit_code=unit, day=day, session_id=session_id)
 
 
 @router.post("/entries/{entry_id}/reverse", response=EntryOut)
-def reverse(request: HttpRequest, entry_id: uuid.UUID, reason: str) -> LedgerEntry:
+@guard(write="counter.operate")
+def reverse(request: HttpRequest, entry_id: uuid.UUID, payload: ReverseIn) -> LedgerEntry:
+    """Reverse an entry of this point with a mirror entry in the caller's open shift."""
     clerk = require_user(request.user)
-    session = selectors.open_session_of(clerk)
+    entry = selectors.entry(user=clerk, pk=entry_id)
+    session = selectors.open_session_of(user=clerk)
     if session is None:
-        raise DomainError("Bạn cần mở ca trước khi hủy giao dịch.")
-    return services.reverse_entry(
-        entry=selectors.entry(clerk, entry_id), clerk=clerk, session=session, reason=reason
-    )
+        raise DomainError("Bạn cần mở ca trước khi hủy giao dịch.", field="session")
+    return services.reverse_entry(entry=entry, clerk=clerk, session=session, reason=payload.reason)
 
 
 @router.post("/sessions", response={201: SessionOut})
+@guard(write="counter.operate")
 def open_session(request: HttpRequest, payload: SessionIn) -> Status[CounterSession]:
     clerk = require_user(request.user)
     unit = network_selectors.unit_by_code(clerk, payload.unit_code)
@@ -177,15 +188,17 @@ def open_session(request: HttpRequest, payload: SessionIn) -> Status[CounterSess
 
 
 @router.get("/sessions/{session_id}", response=SessionOut)
+@guard(read="counter.view")
 def get_session(request: HttpRequest, session_id: uuid.UUID) -> CounterSession:
-    return selectors.session(request.user, session_id)
+    return selectors.session(user=request.user, pk=session_id)
 
 
 @router.post("/sessions/{session_id}/close", response=SessionOut)
+@guard(write="counter.operate")
 def close_session(request: HttpRequest, session_id: uuid.UUID, payload: CloseIn) -> CounterSession:
     clerk = require_user(request.user)
     return services.close_session(
-        session=selectors.session(clerk, session_id),
+        session=selectors.session(user=clerk, pk=session_id),
         clerk=clerk,
         counted_cash=payload.counted_cash,
         reason=payload.reason,
@@ -193,43 +206,21 @@ def close_session(request: HttpRequest, session_id: uuid.UUID, payload: CloseIn)
 
 
 @router.post("/sessions/{session_id}/approve", response=SessionOut)
+@guard(write="counter.approve")
 def approve(request: HttpRequest, session_id: uuid.UUID) -> CounterSession:
     manager = require_user(request.user)
     return services.approve_discrepancy(
-        session=selectors.session(manager, session_id), manager=manager
+        session=selectors.session(user=manager, pk=session_id), manager=manager
     )
 
 
 @router.get("/rollups", response=list[RollupRow])
+@guard(read="counter.view")
 def rollups(request: HttpRequest, filters: Query[RollupFilter]) -> list[dict[str, object]]:
     """Sums from the daily rollups for a period, by line, service, unit or day."""
+    if filters.end < filters.start or (filters.end - filters.start).days > 3700:
+        raise DomainError("Khoảng ngày không hợp lệ (tối đa 10 năm).", field="end")
     path = network_selectors.unit_by_code(request.user, filters.unit).path if filters.unit else ""
-    qs = selectors.daily_rollups(request.user, start=filters.start, end=filters.end, unit_path=path)
-    field = {
-        "line": "line",
-        "service": "service__code",
-        "unit": "unit__code",
-        "day": "business_date",
-    }.get(filters.by, "line")
-    rows = (
-        qs.values(field)
-        .annotate(
-            n=Sum("count"),
-            q=Sum("quantity"),
-            cin=Sum("cash_in"),
-            cout=Sum("cash_out"),
-            rev=Sum("revenue"),
-        )
-        .order_by(field)
+    return selectors.rollup_sums(
+        user=request.user, start=filters.start, end=filters.end, unit_path=path, by=filters.by
     )
-    return [
-        {
-            "key": str(r[field]),
-            "count": r["n"],
-            "quantity": r["q"],
-            "cash_in": r["cin"],
-            "cash_out": r["cout"],
-            "revenue": r["rev"],
-        }
-        for r in rows
-    ]

@@ -23,6 +23,9 @@ class CounterCode(StrEnum):
     NOTHING_TO_APPROVE = "counter.nothing_to_approve"
     BAD_METHOD = "counter.bad_method"
     INSUFFICIENT_CASH = "counter.insufficient_cash"
+    IDEMPOTENCY_CONFLICT = "counter.idempotency_conflict"
+    ALREADY_SETTLED = "counter.already_settled"
+    SETTLED_BY_MODULE = "counter.settled_by_module"
 
 
 class CounterError(DomainError):

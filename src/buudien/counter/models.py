@@ -190,7 +190,13 @@ class LedgerEntry(models.Model):
         ACCOUNT = "account", _("Tài khoản")
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    # A key is the point's own (unique per unit) and stands for one request: `request_digest`
+    # tells a retry of the same request from another request that reused the key.
+    idempotency_key = models.CharField(max_length=80)
+    request_digest = models.CharField(max_length=64, blank=True)
+    # What this entry settles ("payout:<id>", "dossier-fee:<id>:<n>"): set only by the module's
+    # own service, and at most one entry per settled thing (a unique constraint).
+    settles = models.CharField(max_length=100, blank=True)
     receipt_no = models.CharField(_("số biên lai"), max_length=40)
     unit = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -225,6 +231,14 @@ class LedgerEntry(models.Model):
             models.Index(fields=["source_type", "source_id"]),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "idempotency_key"], name="one_entry_per_key_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["settles"],
+                condition=~models.Q(settles=""),
+                name="one_entry_per_settlement",
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="entry_amount_positive"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="entry_quantity_positive"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from buudien.core.errors import NotFound
-from buudien.core.scoping import ensure_in_scope, scoped
+from buudien.core.scoping import Actor, scoped
 from buudien.core.text import fold
 from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup, Service
 
@@ -22,23 +22,30 @@ def services_for(unit_kind: str, query: str = "") -> list[Service]:
     return [s for s in qs.order_by("code") if s.available_at(unit_kind)]
 
 
-def sessions(user: Any) -> QuerySet[CounterSession]:
-    return scoped(
+def sessions(*, user: Actor, status: str = "") -> QuerySet[CounterSession]:
+    qs = scoped(
         CounterSession.objects.select_related("unit", "clerk"), user, path_field="unit__path"
     )
+    if status in CounterSession.Status.values:
+        qs = qs.filter(status=status)
+    return qs
 
 
-def session(user: Any, pk: Any) -> CounterSession:
+def session(user: Actor, pk: Any) -> CounterSession:
+    """One shift in the user's scope; any other is "not found"."""
     found = (
-        CounterSession.objects.select_related("unit", "clerk", "approved_by").filter(pk=pk).first()
+        sessions(user=user).select_related("approved_by").filter(pk=pk).first()
+        if _is_uuid(pk)
+        else None
     )
     if found is None:
         raise NotFound("Không tìm thấy ca làm việc.")
-    ensure_in_scope(user, found.unit.path)
     return found
 
 
-def open_session_of(user: Any) -> CounterSession | None:
+def open_session_of(user: Actor) -> CounterSession | None:
+    if not user.is_authenticated:
+        return None
     return (
         CounterSession.objects.select_related("unit")
         .filter(clerk=user, status=CounterSession.Status.OPEN)
@@ -47,9 +54,21 @@ def open_session_of(user: Any) -> CounterSession | None:
     )
 
 
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    if isinstance(value, uuid.UUID):
+        return True
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def entries(
-    user: Any,
     *,
+    user: Actor,
     unit_code: str = "",
     day: dt.date | None = None,
     session_id: Any = None,
@@ -68,20 +87,18 @@ def entries(
     return qs.order_by("-occurred_at")
 
 
-def entry(user: Any, pk: Any) -> LedgerEntry:
+def entry(user: Actor, pk: Any) -> LedgerEntry:
+    """One entry in the user's scope; any other is "not found"."""
     found = (
-        LedgerEntry.objects.select_related("service", "unit", "clerk", "session")
-        .filter(pk=pk)
-        .first()
+        entries(user=user).select_related("session").filter(pk=pk).first() if _is_uuid(pk) else None
     )
     if found is None:
         raise NotFound("Không tìm thấy giao dịch.")
-    ensure_in_scope(user, found.unit.path)
     return found
 
 
 def daily_rollups(
-    user: Any, *, start: dt.date, end: dt.date, unit_path: str = ""
+    *, user: Actor, start: dt.date, end: dt.date, unit_path: str = ""
 ) -> QuerySet[DailyRollup]:
     qs = scoped(DailyRollup.objects.all(), user, path_field="unit__path").filter(
         business_date__gte=start, business_date__lte=end
@@ -92,7 +109,7 @@ def daily_rollups(
 
 
 def monthly_rollups(
-    user: Any, *, start: dt.date, end: dt.date, unit_path: str = ""
+    *, user: Actor, start: dt.date, end: dt.date, unit_path: str = ""
 ) -> QuerySet[MonthlyRollup]:
     qs = scoped(MonthlyRollup.objects.all(), user, path_field="unit__path").filter(
         month__gte=start.replace(day=1), month__lte=end
@@ -102,10 +119,59 @@ def monthly_rollups(
     return qs
 
 
-def day_closing(user: Any, unit_path: str, day: dt.date) -> dict[str, Any]:
+ROLLUP_KEYS = {
+    "line": "line",
+    "service": "service__code",
+    "unit": "unit__code",
+    "day": "business_date",
+}
+
+
+def rollup_sums(
+    *, user: Actor, start: dt.date, end: dt.date, unit_path: str = "", by: str = "line"
+) -> list[dict[str, Any]]:
+    """Sums from the daily rollups for a period, by line, service, unit or day."""
+    field = ROLLUP_KEYS.get(by, "line")
+    rows = (
+        daily_rollups(user=user, start=start, end=end, unit_path=unit_path)
+        .values(field)
+        .annotate(
+            n=Sum("count"),
+            q=Sum("quantity"),
+            cin=Sum("cash_in"),
+            cout=Sum("cash_out"),
+            rev=Sum("revenue"),
+        )
+        .order_by(field)
+    )
+    return [
+        {
+            "key": str(r[field]),
+            "count": r["n"],
+            "quantity": r["q"],
+            "cash_in": r["cin"],
+            "cash_out": r["cout"],
+            "revenue": r["rev"],
+        }
+        for r in rows
+    ]
+
+
+def children_day_totals(*, user: Actor, unit_path: str, day: dt.date) -> list[dict[str, Any]]:
+    """Each point under a unit with its day's count, revenue and cash, for the area summary."""
+    rows = (
+        daily_rollups(user=user, start=day, end=day, unit_path=unit_path)
+        .values("unit__code", "unit__name")
+        .annotate(n=Sum("count"), rev=Sum("revenue"), cin=Sum("cash_in"), cout=Sum("cash_out"))
+        .order_by("unit__code")
+    )
+    return [r for r in rows if r["n"]]
+
+
+def day_closing(*, user: Actor, unit_path: str, day: dt.date) -> dict[str, Any]:
     """A point's day: sessions and totals per service, from the rollups."""
     rows = list(
-        daily_rollups(user, start=day, end=day, unit_path=unit_path)
+        daily_rollups(user=user, start=day, end=day, unit_path=unit_path)
         .values("service__code", "service__name", "line")
         .annotate(
             n=Sum("count"),
@@ -116,7 +182,9 @@ def day_closing(user: Any, unit_path: str, day: dt.date) -> dict[str, Any]:
         )
         .order_by("service__code")
     )
-    day_sessions = list(sessions(user).filter(unit__path__startswith=unit_path, business_date=day))
+    day_sessions = list(
+        sessions(user=user).filter(unit__path__startswith=unit_path, business_date=day)
+    )
     return {
         "rows": rows,
         "sessions": day_sessions,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,9 +17,9 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.errors import DomainError
 from buudien.core.ids import normalise_phone
-from buudien.core.models import Role, User
+from buudien.core.models import User
 from buudien.core.money import format_vnd
-from buudien.core.scoping import ensure_can_manage, ensure_in_scope
+from buudien.core.permissions import Target, require
 from buudien.counter.errors import CounterCode, CounterError
 from buudien.counter.models import (
     CounterSession,
@@ -51,6 +53,25 @@ class EntryRequest:
     source_type: str = ""
     source_id: str = ""
     occurred_at: dt.datetime | None = None
+    # The thing this entry settles; only the module that owns it sets this (see LedgerEntry).
+    settles: str = ""
+
+    @property
+    def digest(self) -> str:
+        """What the request asks for, so a reused key with another request is recognised."""
+        fields = [
+            self.service_code.strip().upper(),
+            self.amount,
+            self.quantity,
+            self.method,
+            self.customer_name.strip(),
+            self.customer_phone.strip(),
+            self.customer_id_no,
+            self.source_type,
+            self.source_id,
+            self.settles,
+        ]
+        return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass
@@ -98,7 +119,7 @@ def compute(tariff: Tariff, *, amount: int | None, quantity: int) -> tuple[int, 
 
 
 def _check_session(session: CounterSession, clerk: User) -> None:
-    ensure_in_scope(clerk, session.unit.path)
+    require(clerk, "counter.operate", Target(path=session.unit.path))
     if session.status != CounterSession.Status.OPEN:
         raise CounterError(
             _("Ca ngày %(day)s đã kết, không ghi thêm giao dịch được. Hãy mở ca mới.")
@@ -196,6 +217,8 @@ def _build(
             raise DomainError(where + exc.message, code=exc.code, field="customer_phone") from exc
     return LedgerEntry(
         idempotency_key=req.idempotency_key[:80],
+        request_digest=req.digest,
+        settles=req.settles,
         unit=unit,
         clerk=clerk,
         session=session,
@@ -216,13 +239,8 @@ def _build(
     )
 
 
-@transaction.atomic
-def post_entries(
-    *, session: CounterSession, clerk: User, requests: Sequence[EntryRequest]
-) -> list[PostResult]:
-    """Record a batch of entries in the clerk's open session, each key at most once."""
-    if not requests:
-        return []
+def _check_keys(requests: Sequence[EntryRequest]) -> None:
+    seen: dict[str, str] = {}
     for req in requests:
         if not req.idempotency_key or len(req.idempotency_key) > 80:
             raise CounterError(
@@ -230,18 +248,88 @@ def post_entries(
                 code=CounterCode.BAD_AMOUNT,
                 field="idempotency_key",
             )
+        if seen.setdefault(req.idempotency_key, req.digest) != req.digest:
+            raise _key_conflict(req.idempotency_key)
+
+
+def _key_conflict(key: str) -> CounterError:
+    return CounterError(
+        _("Khóa chống trùng «%(key)s» đã dùng cho một giao dịch khác; hãy dùng khóa mới.")
+        % {"key": key[:80]},
+        code=CounterCode.IDEMPOTENCY_CONFLICT,
+        field="idempotency_key",
+    )
+
+
+def _already_settled(settles: str) -> CounterError:
+    return CounterError(
+        _("Việc này đã được thanh toán bằng một giao dịch khác; không ghi lần hai."),
+        code=CounterCode.ALREADY_SETTLED,
+        field="settles",
+    )
+
+
+def _existing(unit: PostUnit, requests: Sequence[EntryRequest]) -> dict[str, LedgerEntry]:
+    """Entries this point already recorded under these keys, each for the same request."""
+    keys = [r.idempotency_key for r in requests]
+    found = {
+        e.idempotency_key: e
+        for e in LedgerEntry.objects.filter(unit=unit, idempotency_key__in=keys).select_related(
+            "service"
+        )
+    }
+    for req in requests:
+        entry = found.get(req.idempotency_key)
+        if entry is not None and entry.request_digest and entry.request_digest != req.digest:
+            raise _key_conflict(req.idempotency_key)
+    return found
+
+
+def _check_settlements(entries: Sequence[LedgerEntry]) -> None:
+    wanted = [e.settles for e in entries if e.settles]
+    if len(set(wanted)) != len(wanted):
+        raise _already_settled(wanted[0])
+    taken = LedgerEntry.objects.filter(settles__in=wanted).values_list("settles", flat=True)
+    for settles in taken:
+        raise _already_settled(settles)
+
+
+def _insert(
+    fresh: dict[str, LedgerEntry], unit: PostUnit, requests: Sequence[EntryRequest]
+) -> dict[str, LedgerEntry]:
+    """Insert the new entries; keys another session recorded meanwhile (the same requests)
+    are returned as existing, and a settlement taken meanwhile is refused."""
+    try:
+        with transaction.atomic():
+            LedgerEntry.objects.bulk_create(list(fresh.values()), batch_size=1000)
+    except IntegrityError:
+        _check_settlements(list(fresh.values()))
+        raced = _existing(unit, requests)
+        for key in raced:
+            fresh.pop(key, None)
+        LedgerEntry.objects.bulk_create(list(fresh.values()), batch_size=1000)
+        return raced
+    return {}
+
+
+@transaction.atomic
+def post_entries(
+    *, session: CounterSession, clerk: User, requests: Sequence[EntryRequest]
+) -> list[PostResult]:
+    """Record a batch of entries in the clerk's open session, each key at most once."""
+    if not requests:
+        return []
+    _check_keys(requests)
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
     _check_session(locked, clerk)
-    keys = [r.idempotency_key for r in requests]
-    existing = {e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__in=keys)}
+    existing = _existing(locked.unit, requests)
     catalogue = _Catalogue.load({r.service_code.strip().upper() for r in requests})
     now = timezone.now()
-    fresh: list[LedgerEntry] = []
-    by_key: dict[str, LedgerEntry] = {}
+    fresh: dict[str, LedgerEntry] = {}
     for index, req in enumerate(requests):
-        if req.idempotency_key in existing or req.idempotency_key in by_key:
+        if req.idempotency_key in existing or req.idempotency_key in fresh:
             continue
-        entry = _build(
+        fresh[req.idempotency_key] = _build(
             req,
             index,
             len(requests),
@@ -251,34 +339,22 @@ def post_entries(
             catalogue=catalogue,
             now=now,
         )
-        by_key[req.idempotency_key] = entry
-        fresh.append(entry)
     if fresh:
-        _check_cash(fresh, locked)
-        _number(fresh, locked)
-        try:
-            with transaction.atomic():
-                LedgerEntry.objects.bulk_create(fresh, batch_size=1000)
-        except IntegrityError:
-            # Another session recorded one of these keys meanwhile: keep its entries.
-            taken = set(
-                LedgerEntry.objects.filter(idempotency_key__in=list(by_key)).values_list(
-                    "idempotency_key", flat=True
-                )
-            )
-            existing |= {
-                e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__in=taken)
-            }
-            fresh = [e for e in fresh if e.idempotency_key not in taken]
-            LedgerEntry.objects.bulk_create(fresh, batch_size=1000)
-        _apply(fresh, locked)
-    created_keys = {e.idempotency_key for e in fresh}
+        entries = list(fresh.values())
+        _check_settlements(entries)
+        _check_cash(entries, locked)
+        _number(entries, locked)
+        existing |= _insert(fresh, locked.unit, requests)
+        _apply(list(fresh.values()), locked)
     results = []
     for req in requests:
         key = req.idempotency_key
-        entry = by_key[key] if key in created_keys else existing[key]
-        results.append(PostResult(entry=entry, created=key in created_keys))
-        created_keys.discard(key)
+        created = key in fresh
+        results.append(
+            PostResult(entry=fresh.pop(key) if created else existing[key], created=created)
+        )
+        if created:
+            existing[key] = results[-1].entry
     return results
 
 
@@ -428,10 +504,19 @@ def reverse_entry(
         raise CounterError(
             _("Cần ghi lý do hủy giao dịch."), code=CounterCode.REASON_REQUIRED, field="reason"
         )
-    original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    original = LedgerEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
     _check_session(locked, clerk)
-    ensure_in_scope(clerk, original.unit.path) if original.unit_id else None
+    require(clerk, "counter.operate", Target(path=original.unit.path))
+    if original.settles:
+        raise CounterError(
+            _(
+                "Giao dịch %(no)s thanh toán cho một nghiệp vụ (%(what)s); "
+                "hãy điều chỉnh từ nghiệp vụ đó."
+            )
+            % {"no": original.receipt_no, "what": original.settles.split(":")[0]},
+            code=CounterCode.SETTLED_BY_MODULE,
+        )
     if original.reverses_id is not None:
         raise CounterError(
             _("Đây là bút toán hủy; không hủy một bút toán hủy."),
@@ -485,11 +570,7 @@ def open_session(
     *, clerk: User, unit: PostUnit, opening_cash: int, business_date: dt.date | None = None
 ) -> CounterSession:
     """Start a shift with the counted opening cash."""
-    ensure_in_scope(clerk, unit.path)
-    if clerk.role not in {Role.CLERK, Role.AREA_MANAGER, Role.PROVINCE_MANAGER, Role.ADMIN}:
-        raise CounterError(
-            _("Vai trò của bạn không mở ca giao dịch."), code=CounterCode.NOT_YOUR_SESSION
-        )
+    require(clerk, "counter.operate", Target(path=unit.path))
     if opening_cash < 0 or opening_cash > MAX_ENTRY_AMOUNT:
         raise CounterError(
             _("Tiền đầu ca phải từ 0 đồng trở lên."),
@@ -566,7 +647,7 @@ def approve_discrepancy(
 ) -> CounterSession:
     """A manager accepts the difference of a closed shift, which locks it."""
     locked = CounterSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
-    ensure_can_manage(manager, locked.unit.path)
+    require(manager, "counter.approve", Target(path=locked.unit.path))
     if locked.status != CounterSession.Status.PENDING_APPROVAL:
         raise CounterError(
             _("Ca này không có chênh lệch chờ duyệt."), code=CounterCode.NOTHING_TO_APPROVE

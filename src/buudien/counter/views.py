@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from buudien.core.errors import DomainError
 from buudien.core.ids import mask_phone
-from buudien.core.money import amount_in_words
-from buudien.core.scoping import can_manage, require_user
+from buudien.core.money import amount_in_words, format_vnd
+from buudien.core.permissions import Target, allows, guard
+from buudien.core.scoping import require_user
 from buudien.counter import selectors, services
 from buudien.counter.forms import CloseForm, EntryForm, OpenSessionForm, ReverseForm
 from buudien.counter.models import CounterSession
@@ -26,7 +26,7 @@ from buudien.counter.services import EntryRequest
 from buudien.network import selectors as network_selectors
 
 
-@login_required
+@guard(read="counter.operate", write="counter.operate")
 def counter(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     session = selectors.open_session_of(user)
@@ -51,7 +51,7 @@ def _page(
     form: EntryForm,
     close_form: CloseForm | None = None,
 ) -> HttpResponse:
-    latest = list(selectors.entries(request.user, session_id=session.pk)[:15])
+    latest = list(selectors.entries(user=request.user, session_id=session.pk)[:15])
     reversed_ids = {e.reverses_id for e in latest if e.reverses_id}
     return render(
         request,
@@ -68,8 +68,8 @@ def _page(
     )
 
 
-@login_required
 @require_POST
+@guard(write="counter.operate")
 def post(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     session = selectors.open_session_of(user)
@@ -111,7 +111,7 @@ def post(request: HttpRequest) -> HttpResponse:
                     % {
                         "no": entry.receipt_no,
                         "service": entry.service.name,
-                        "amount": f"{entry.amount:,}".replace(",", ".") + " ₫",
+                        "amount": format_vnd(entry.amount),
                     },
                 )
             else:
@@ -125,10 +125,11 @@ def post(request: HttpRequest) -> HttpResponse:
     return _page(request, session, form)
 
 
-@login_required
 @require_POST
+@guard(write="counter.operate")
 def reverse(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
+    entry = selectors.entry(user, entry_id)
     session = selectors.open_session_of(user)
     form = ReverseForm(request.POST)
     if session is None or not form.is_valid():
@@ -136,7 +137,7 @@ def reverse(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         return redirect("counter:page")
     try:
         mirror = services.reverse_entry(
-            entry=selectors.entry(user, entry_id),
+            entry=entry,
             clerk=user,
             session=session,
             reason=form.cleaned_data["reason"],
@@ -150,8 +151,8 @@ def reverse(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     return redirect("counter:page")
 
 
-@login_required
 @require_POST
+@guard(write="counter.operate")
 def close(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     session = selectors.open_session_of(user)
@@ -179,7 +180,7 @@ def close(request: HttpRequest) -> HttpResponse:
     return _page(request, session, EntryForm(initial={"idempotency_key": uuid.uuid4()}), form)
 
 
-@login_required
+@guard(read="counter.view", write="counter.approve")
 def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = selectors.session(request.user, session_id)
     if request.method == "POST":
@@ -199,19 +200,17 @@ def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         "counter/session.html",
         {
             "session": session,
-            "entries": selectors.entries(request.user, session_id=session.pk)[:500],
+            "entries": selectors.entries(user=request.user, session_id=session.pk)[:500],
             "can_approve": session.status == "pending_approval"
-            and can_manage(request.user, session.unit.path),
+            and allows(request.user, "counter.approve", Target(path=session.unit.path)),
         },
     )
 
 
-@login_required
+@guard(read="counter.view")
 def session_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.sessions(request.user)
     status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
+    qs = selectors.sessions(user=request.user, status=status)
     return render(
         request,
         "counter/sessions.html",
@@ -234,12 +233,12 @@ def _receipt_context(request: HttpRequest, entry_id: uuid.UUID) -> dict[str, Any
     }
 
 
-@login_required
+@guard(read="counter.view")
 def receipt(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     return render(request, "counter/receipt.html", _receipt_context(request, entry_id))
 
 
-@login_required
+@guard(read="counter.view")
 def receipt_pdf(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     from weasyprint import HTML
 
@@ -252,31 +251,23 @@ def receipt_pdf(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
 
 
 def _day(request: HttpRequest) -> dt.date:
+    """The day asked for, or today when it is missing or not a date."""
     try:
-        return dt.date.fromisoformat(request.GET.get("day", ""))
+        return dt.date.fromisoformat(request.GET.get("day", "")[:10])
     except ValueError:
         return timezone.localdate()
 
 
-@login_required
+@guard(read="counter.view")
 def day_closing(request: HttpRequest, code: str) -> HttpResponse:
     unit = network_selectors.unit_by_code(request.user, code)
     day = _day(request)
-    ctx = selectors.day_closing(request.user, unit.path, day)
-    children = []
-    if not unit.is_point:
-        for child in network_selectors.units(
-            request.user, network_selectors.UnitFilter(kind="commune_point")
-        ).filter(path__startswith=unit.path):
-            totals = selectors.daily_rollups(request.user, start=day, end=day, unit_path=child.path)
-            agg = {"n": 0, "rev": 0, "cin": 0, "cout": 0}
-            for r in totals:
-                agg["n"] += r.count
-                agg["rev"] += r.revenue
-                agg["cin"] += r.cash_in
-                agg["cout"] += r.cash_out
-            if agg["n"]:
-                children.append((child, agg))
+    ctx = selectors.day_closing(user=request.user, unit_path=unit.path, day=day)
+    children = (
+        []
+        if unit.is_point
+        else selectors.children_day_totals(user=request.user, unit_path=unit.path, day=day)
+    )
     return render(
         request, "counter/day.html", ctx | {"unit": unit, "day": day, "children": children}
     )
