@@ -57,18 +57,14 @@ def test_a_key_used_at_another_point_reveals_nothing_of_that_point(
 def test_one_thing_is_settled_once_whatever_the_key(
     session: CounterSession, users: dict[str, User]
 ) -> None:
-    bill = dict(service_code="TC-DIEN", amount=350_000, settles="bill:PE001")
-    services.post_entry(
-        session=session,
-        clerk=users[Role.CLERK],
-        request=EntryRequest(idempotency_key="a", **bill),  # type: ignore[arg-type]
-    )
-    with pytest.raises(CounterError) as refused:
-        services.post_entry(
-            session=session,
-            clerk=users[Role.CLERK],
-            request=EntryRequest(idempotency_key="b", **bill),  # type: ignore[arg-type]
+    def bill(key: str) -> EntryRequest:
+        return EntryRequest(
+            idempotency_key=key, service_code="TC-DIEN", amount=350_000, settles="bill:PE001"
         )
+
+    services.post_entry(session=session, clerk=users[Role.CLERK], request=bill("a"))
+    with pytest.raises(CounterError) as refused:
+        services.post_entry(session=session, clerk=users[Role.CLERK], request=bill("b"))
     assert refused.value.code == "counter.already_settled"
     assert LedgerEntry.objects.filter(settles="bill:PE001").count() == 1
 
