@@ -28,7 +28,8 @@ def test_clerk_sees_only_his_point_and_switches_to_english(
     expect(page.locator("body")).not_to_contain_text("VHXA2")
 
     page.goto(f"{live_server.url}/network/VHXA2/")
-    expect(page.get_by_role("alert")).to_contain_text("ngoài phạm vi")
+    expect(page.locator("body")).to_contain_text("Không tìm thấy")
+    expect(page.locator("body")).not_to_contain_text("Nguyễn Huệ")
 
     page.goto(f"{live_server.url}/network/")
     page.get_by_test_id("lang-switch").click()
