@@ -1,5 +1,6 @@
 """Import a list, pay a line at the counter, refuse a second payment from a stale page,
-return another, close the list and download the reconciliation."""
+return another, close the list and download the reconciliation; the auditor and the agency
+officer find no write form on any payouts page they can open."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from buudien.core.models import Role, User
-from buudien.payouts.models import Payout, Programme
+from buudien.payouts import services
+from buudien.payouts.models import Beneficiary, Payout, Programme
 from buudien.payouts.seed import seed_programmes
 from tests.browser.test_network_browser import _login
 from tests.conftest import Tree
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, UserFactory
+
+# Forms that change something, in the page's own content (not the language or logout forms).
+WRITE_FORMS = "main form[method=post]"
 
 
 def _workbook() -> bytes:
@@ -94,3 +99,57 @@ def test_import_pay_refuse_return_close_download(
         page.get_by_test_id("rec-pdf").click()
     with open(pdf.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
+
+
+def _pages(live_server: LiveServer, payout: Payout) -> list[str]:
+    base = live_server.url
+    return [
+        f"{base}/payouts/",
+        f"{base}/payouts/lists/{payout.list_id}/",
+        f"{base}/payouts/lists/{payout.list_id}/round/VHXA1/",
+        f"{base}/payouts/beneficiaries/",
+        f"{base}/payouts/beneficiaries/{payout.beneficiary_id}/",
+        f"{base}/payouts/cashless/",
+    ]
+
+
+def test_the_auditor_and_the_agency_officer_find_no_write_form(
+    page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    agency = PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
+    seed_programmes()
+    Programme.objects.update(window_start=1, window_end=31)
+    services.import_list(
+        actor=users[Role.PROVINCE_MANAGER],
+        programme=Programme.objects.get(code="BTXH"),
+        month=timezone.localdate(),
+        source=_workbook(),
+    )
+    payout = Payout.objects.order_by("row").first()
+    assert payout is not None
+    Beneficiary.objects.update(authorised_name="Nông Thị Con")
+    auditor = UserFactory(username="kiemsoat-tinh", role=Role.AUDITOR, home_unit=tree.province)
+    officer = UserFactory(username="syt", role=Role.PARTNER_OFFICER, partner=agency)
+    for user in (auditor, officer):
+        _login(page, live_server, user.username)
+        opened = 0
+        for url in _pages(live_server, payout):
+            response = page.goto(url)
+            assert response is not None
+            if response.status == 403:
+                continue
+            assert response.status == 200, url
+            opened += 1
+            expect(page.locator(WRITE_FORMS)).to_have_count(0)
+        assert opened >= 3
+        # The officer may send his own agency's lists; the auditor may not even open the form.
+        response = page.goto(f"{live_server.url}/payouts/import/")
+        assert response is not None
+        if user == officer:
+            assert response.status == 200
+            expect(page.locator(WRITE_FORMS)).to_have_count(1)
+            expect(page.get_by_label("Chương trình")).to_contain_text("Trợ cấp xã hội")
+        else:
+            assert response.status == 403
+            expect(page.locator(WRITE_FORMS)).to_have_count(0)
+        page.get_by_role("button", name="Đăng xuất").click()

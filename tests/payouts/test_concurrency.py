@@ -1,4 +1,5 @@
-"""On PostgreSQL, 20 concurrent attempts (counter and API mixed) pay one line once."""
+"""On PostgreSQL, 20 concurrent attempts to pay one line — twenty clerks of the point, each in
+his own shift, each with his own key, through the counter service and the API — pay it once."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from buudien.core.models import ApiToken, Role
+from buudien.core.models import ApiToken, Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.catalogue import seed_catalogue
-from buudien.counter.models import LedgerEntry
+from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.payouts import services
 from buudien.payouts.models import Payout, Programme
 from buudien.payouts.seed import seed_programmes
 from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
 from tests.payouts.test_payouts import MONTH, PAYDAY, person, workbook
 
+ATTEMPTS = 20
 pytestmark = [
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -27,7 +30,39 @@ pytestmark = [
 ]
 
 
-def test_twenty_concurrent_attempts_pay_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clerks_in_shift(point: object, n: int) -> list[tuple[User, CounterSession, str]]:
+    """n clerks of the point, each with an open shift and an API token."""
+    out = []
+    for i in range(n):
+        clerk = UserFactory(username=f"clerk-{i}", role=Role.CLERK, home_unit=point)
+        session = counter_services.open_session(
+            clerk=clerk, unit=point, opening_cash=10**9, business_date=PAYDAY.date()
+        )
+        _, raw = ApiToken.issue(user=clerk, name=f"t{i}")
+        out.append((clerk, session, raw))
+    return out
+
+
+def _attempt(
+    i: int, line: Payout, who: tuple[User, CounterSession, str], barrier: threading.Barrier
+) -> str:
+    clerk, session, raw = who
+    barrier.wait()
+    if i % 2:
+        services.pay(payout=line, clerk=clerk, session=session, idempotency_key=f"key-{i}")
+        return "paid"
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    r = api.post(
+        f"/api/payouts/lines/{line.pk}/pay",
+        {"session_id": str(session.pk), "idempotency_key": f"key-{i}"},
+        content_type="application/json",
+    )
+    return "paid" if r.status_code == 200 else f"refused {r.status_code} {r.json()['code']}"
+
+
+def test_twenty_concurrent_attempts_with_different_keys_and_shifts_pay_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seed_catalogue()
     province = PostUnitFactory(kind="province")
     area = PostUnitFactory(kind="area", parent=province)
@@ -36,7 +71,6 @@ def test_twenty_concurrent_attempts_pay_once(monkeypatch: pytest.MonkeyPatch) ->
     PartnerFactory(code="BHXH04", served_by=province)
     seed_programmes()
     manager = UserFactory(role=Role.PROVINCE_MANAGER, home_unit=province)
-    clerk = UserFactory(role=Role.CLERK, home_unit=point)
     services.import_list(
         actor=manager,
         programme=Programme.objects.get(code="LHUU"),
@@ -44,38 +78,31 @@ def test_twenty_concurrent_attempts_pay_once(monkeypatch: pytest.MonkeyPatch) ->
         source=workbook([person(1)]),
     )
     line = Payout.objects.get()
-    session = counter_services.open_session(
-        clerk=clerk, unit=point, opening_cash=10**9, business_date=PAYDAY.date()
-    )
+    clerks = _clerks_in_shift(point, ATTEMPTS)
     monkeypatch.setattr("django.utils.timezone.now", lambda: PAYDAY)
-    _, raw = ApiToken.issue(user=clerk, name="t")
-    barrier = threading.Barrier(20)
+    barrier = threading.Barrier(ATTEMPTS)
     outcomes: list[str] = []
 
-    def attempt(i: int) -> None:
+    def run(i: int) -> None:
         try:
-            barrier.wait()
-            if i % 2:
-                services.pay(payout=line, clerk=clerk, session=session)
-                outcomes.append("paid")
-            else:
-                api = Client(headers={"Authorization": f"Bearer {raw}"})
-                r = api.post(
-                    f"/api/payouts/lines/{line.pk}/pay",
-                    {"session_id": str(session.pk)},
-                    content_type="application/json",
-                )
-                outcomes.append("paid" if r.status_code == 200 else f"refused {r.status_code}")
+            outcomes.append(_attempt(i, line, clerks[i], barrier))
         except Exception as exc:
-            outcomes.append(type(exc).__name__)
+            outcomes.append(f"{type(exc).__name__} {getattr(exc, 'code', '')}")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(ATTEMPTS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert outcomes.count("paid") == 1, outcomes
-    assert LedgerEntry.objects.filter(source_type="payout").count() == 1
-    assert Payout.objects.get().status == "paid"
+    assert all("already_settled" in o for o in outcomes if o != "paid"), outcomes
+    entries = LedgerEntry.objects.filter(source_type="payout")
+    assert entries.count() == 1
+    paid = Payout.objects.get()
+    assert paid.status == "paid"
+    assert entries.get().pk == paid.entry_id
+    assert entries.get().settles == f"payout:{paid.pk}"
+    cash_out = sum(CounterSession.objects.values_list("cash_out", flat=True))
+    assert cash_out == paid.amount

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 
 from buudien.core.models import Role, User
@@ -18,9 +19,7 @@ from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.payouts import services
 from buudien.payouts.errors import PayoutError
 from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, Programme
-from buudien.payouts.seed import seed_programmes
 from tests.conftest import Tree
-from tests.factories import PartnerFactory
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONTH = dt.date(2025, 3, 1)
@@ -48,6 +47,11 @@ def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
     return buf.getvalue()
 
 
+def xlsx_file(rows: list[list[Any]], name: str = "ds.xlsx") -> SimpleUploadedFile:
+    """The list as a browser uploads it."""
+    return SimpleUploadedFile(name, workbook(rows))
+
+
 def person(i: int, point: str = "VHXA1", **kw: Any) -> list[Any]:
     return [
         f"0041{50 + i % 40:02d}{i:06d}",
@@ -59,23 +63,6 @@ def person(i: int, point: str = "VHXA1", **kw: Any) -> list[Any]:
         kw.get("account", ""),
         f"Bản {i % 5}",
     ]
-
-
-@pytest.fixture
-def programme(tree: Tree, catalogue: None) -> Programme:
-    PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
-    seed_programmes()
-    return Programme.objects.get(code="LHUU")
-
-
-@pytest.fixture
-def payday_session(tree: Tree, users: dict[str, User]) -> CounterSession:
-    return counter_services.open_session(
-        clerk=users[Role.CLERK],
-        unit=tree.point_a1,
-        opening_cash=500_000_000,
-        business_date=PAYDAY.date(),
-    )
 
 
 def test_a_list_with_bad_rows_names_each_and_imports_nothing(
@@ -279,14 +266,14 @@ def test_a_death_needs_its_date_and_source_and_is_audited(
 
 
 def test_bank_results_pay_into_accounts_or_return_failures(
-    programme: Programme, users: dict[str, User], payday_session: CounterSession
+    tree: Tree, programme: Programme, users: dict[str, User]
 ) -> None:
     rows = [person(i, method="Qua tài khoản", account=f"1020{i:08d}") for i in (1, 2)]
     services.import_list(
         actor=users[Role.PROVINCE_MANAGER], programme=programme, month=MONTH, source=workbook(rows)
     )
     pl = Payout.objects.first().list  # type: ignore[union-attr]
-    settlement = services.settlement_rows(pl)
+    settlement = services.settlement_rows(actor=users[Role.PROVINCE_MANAGER], payout_list=pl)
     assert len(settlement) == 2
     results = workbook(
         [
@@ -295,14 +282,18 @@ def test_bank_results_pay_into_accounts_or_return_failures(
         ],
         headers=["Mã dòng", "Số tiền", "Kết quả"],
     )
+    manager = users[Role.PROVINCE_MANAGER]
+    session = counter_services.open_session(
+        clerk=manager, unit=tree.province, opening_cash=0, business_date=PAYDAY.date()
+    )
     paid, failed, errors = services.apply_bank_results(
-        actor=users[Role.CLERK], payout_list=pl, source=results, session=payday_session
+        actor=manager, payout_list=pl, source=results, session=session
     )
     assert (paid, failed, errors) == (1, 1, [])
     entry = LedgerEntry.objects.get(source_type="payout")
-    assert entry.method == "account"
-    payday_session.refresh_from_db()
-    assert payday_session.cash_out == 0
+    assert (entry.method, entry.settles) == ("account", f"payout:{settlement[0][0]}")
+    session.refresh_from_db()
+    assert session.cash_out == 0
 
 
 def test_payments_join_the_indicators_and_the_agency_api_follows_progress(
@@ -329,7 +320,7 @@ def test_payments_join_the_indicators_and_the_agency_api_follows_progress(
     assert (progress["paid_n"], progress["pending_n"]) == (1, 2)
     upload = api.post(
         "/api/payouts/lists",
-        {"programme": "LHUU", "month": "2025-04-01", "file": io.BytesIO(workbook([person(9)]))},
+        {"programme": "LHUU", "month": "2025-04-01", "file": xlsx_file([person(9)])},
         format="multipart",
     )
     assert upload.status_code == 200, upload.content

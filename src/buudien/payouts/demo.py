@@ -195,6 +195,8 @@ LINE_COLUMNS = ["id", *PAYOUT_COLUMNS, "paid_at", "paid_by_id", "entry_id"]
 ENTRY_COLUMNS = [
     "id",
     "idempotency_key",
+    "request_digest",
+    "settles",
     "receipt_no",
     "unit_id",
     "clerk_id",
@@ -284,6 +286,8 @@ class _Ledger:
         self.entries.append(
             (
                 pk,
+                f"payout:{payout_id}",
+                "",
                 f"payout:{payout_id}",
                 f"{self.points[point_id].code}-{day:%y%m%d}-CT{len(self.entries) + 1:06d}",
                 point_id,

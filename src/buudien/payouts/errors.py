@@ -1,3 +1,5 @@
+"""Payout errors: a stable code beside a Vietnamese message (the API status follows the code)."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -13,6 +15,8 @@ class PayoutCode(StrEnum):
     LIST_CLOSED = "payout.list_closed"
     LIST_INVALID = "payout.list_invalid"
     OPEN_LINES = "payout.open_lines"
+    # The ledger answered with an entry that is not this line's own cash-out.
+    SETTLEMENT_CONFLICT = "payout.settlement_conflict"
 
 
 class PayoutError(DomainError):

@@ -6,30 +6,33 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from buudien.core import audit
+from buudien.core import audit, permissions
 from buudien.core.bulk import id_map, insert_rows, paused_gc
-from buudien.core.errors import DomainError, Forbidden
+from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, ParsedRow, RowError, convert, read_rows
 from buudien.core.ids import citizen_id_ok, mask_citizen_id, parse_citizen_id
-from buudien.core.models import Role, User, uuid7
-from buudien.core.scoping import ensure_can_manage, ensure_in_scope, scope_of
+from buudien.core.models import User, uuid7
+from buudien.core.permissions import Target
 from buudien.core.text import build_search_text, fold
+from buudien.core.uploads import check_upload
 from buudien.counter import services as counter_services
-from buudien.counter.models import CounterSession
+from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.network.models import Commune, PostUnit
+from buudien.payouts import selectors
 from buudien.payouts.errors import PayoutCode, PayoutError
 from buudien.payouts.models import Beneficiary, ColumnMapping, Payout, PayoutList, Programme
+from buudien.payouts.selectors import beneficiary_target, line_target, list_target, programme_target
 
 B = Beneficiary
 BENEFICIARY_COLUMNS = [
@@ -134,6 +137,23 @@ def _read_fast(
         grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     except Exception:
         return None
+    header_at, index = _fast_header(spec, grid)
+    if any(c.required and c.key not in index for c in spec.columns):
+        return None
+    body, numbers = _fast_body(grid, header_at, need=max(index.values()) + 1)
+    errors: list[RowError] = []
+    out = _fast_columns(spec, index, body, numbers=numbers, known=known, errors=errors)
+    keys = [c.key for c in spec.columns]
+    errors += _duplicate_ids(numbers, out[keys.index("citizen_id")], {e.row for e in errors})
+    rows = [
+        ParsedRow(number, dict(zip(keys, values, strict=True)))
+        for number, values in zip(numbers, zip(*out, strict=True), strict=True)
+    ]
+    return rows, errors
+
+
+def _fast_header(spec: ImportSpec, grid: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    """The row among the first ten that names the most columns, and where each column is."""
     wanted = {fold(c.header): c for c in spec.columns}
     header_at, index = -1, dict[str, int]()
     for r, row in enumerate(grid[:10]):
@@ -144,9 +164,13 @@ def _read_fast(
         }
         if len(found) > len(index):
             header_at, index = r, found
-    if any(c.required and c.key not in index for c in spec.columns):
-        return None
-    need = max(index.values()) + 1
+    return header_at, index
+
+
+def _fast_body(
+    grid: list[list[Any]], header_at: int, *, need: int
+) -> tuple[list[list[Any]], list[int]]:
+    """The rows under the header, padded to `need` cells, and their Excel row numbers."""
     body: list[list[Any]] = []
     numbers: list[int] = []
     for r in range(header_at + 1, len(grid)):
@@ -157,7 +181,19 @@ def _read_fast(
             row = row + [""] * (need - len(row))
         body.append(row)
         numbers.append(r + 1)
-    errors: list[RowError] = []
+    return body, numbers
+
+
+def _fast_columns(
+    spec: ImportSpec,
+    index: dict[str, int],
+    body: list[list[Any]],
+    *,
+    numbers: list[int],
+    known: Container[str],
+    errors: list[RowError],
+) -> list[list[Any]]:
+    """Each column's values, checked quickly; a column with a bad cell, cell by cell."""
     out: list[list[Any]] = []
     for column in spec.columns:
         i = index.get(column.key, -1)
@@ -171,25 +207,23 @@ def _read_fast(
         except _Slow:
             values = _column_slowly(column, quick, cells, numbers, errors)
         out.append(values)
-    bad = {e.row for e in errors}
-    keys = [c.key for c in spec.columns]
-    ids = out[keys.index("citizen_id")]
-    if len(set(ids)) != len(ids):
-        seen: dict[str, int] = {}
-        for number, cid in zip(numbers, ids, strict=True):
-            if number in bad or cid is None:
-                continue
-            if cid in seen:
-                errors.append(
-                    RowError(number, "", f"Dòng {number} trùng số CCCD với dòng {seen[cid]}.")
-                )
-            else:
-                seen[cid] = number
-    rows = [
-        ParsedRow(number, dict(zip(keys, values, strict=True)))
-        for number, values in zip(numbers, zip(*out, strict=True), strict=True)
-    ]
-    return rows, errors
+    return out
+
+
+def _duplicate_ids(numbers: list[int], ids: list[Any], bad: set[int]) -> list[RowError]:
+    if len(set(ids)) == len(ids):
+        return []
+    errors = []
+    seen: dict[str, int] = {}
+    for number, cid in zip(numbers, ids, strict=True):
+        if number in bad or cid is None:
+            continue
+        if cid in seen:
+            message = _("Dòng %(n)s trùng số CCCD với dòng %(m)s.") % {"n": number, "m": seen[cid]}
+            errors.append(RowError(number, "", message))
+        else:
+            seen[cid] = number
+    return errors
 
 
 def _column_slowly(
@@ -210,7 +244,7 @@ def _column_slowly(
         if value == "" or value is None:
             values.append(None)
             if column.required:
-                errors.append(_message(number, column.header, "không được để trống."))
+                errors.append(_message(number, column.header, _("không được để trống.")))
             continue
         try:
             values.append(convert(column, value))
@@ -225,7 +259,8 @@ class _Slow(Exception):
 
 
 def _message(row: int, header: str, reason: str) -> RowError:
-    return RowError(row, header, f"Dòng {row}, cột «{header}»: {reason}")
+    message = _("Dòng %(n)s, cột «%(column)s»: %(reason)s")
+    return RowError(row, header, message % {"n": row, "column": header, "reason": reason})
 
 
 def _q_citizen_id(value: Any) -> str:
@@ -333,6 +368,9 @@ class ImportResult:
         return not self.errors
 
 
+# Importing the agency's list ---------------------------------------------------------------
+
+
 @transaction.atomic
 def import_list(
     *,
@@ -344,23 +382,18 @@ def import_list(
     mapping: dict[str, str] | None = None,
 ) -> ImportResult:
     """Validate every row of the agency's list; write it all, split by point, or nothing."""
-    if actor.role == Role.PARTNER_OFFICER:
-        if scope_of(actor).partner_id != programme.agency_id:
-            raise Forbidden(_("Chỉ cơ quan chi trả của chương trình mới gửi danh sách."))
-    else:
-        served = programme.agency.served_by
-        ensure_can_manage(actor, served.path if served else "/")
+    permissions.require(actor, "payouts.import", programme_target(programme))
+    _check_source(source)
     month = month.replace(day=1)
     if PayoutList.objects.filter(programme=programme, month=month).exists():
         raise PayoutError(
             _("Danh sách %(p)s tháng %(m)s đã được nhập.")
             % {"p": programme.name, "m": month.strftime("%m/%Y")},
             code=PayoutCode.LIST_INVALID,
+            field="month",
         )
-    saved = mapping
-    if saved is None:
-        found = ColumnMapping.objects.filter(agency=programme.agency).first()
-        saved = found.mapping if found else None
+    mapping = _clean_mapping(mapping)
+    saved = mapping if mapping is not None else _saved_mapping(programme)
     with paused_gc():
         return _import_rows(
             actor=actor,
@@ -371,6 +404,38 @@ def import_list(
             mapping=mapping,
             saved=saved,
         )
+
+
+def _check_source(source: Any, *, field: str = "file") -> None:
+    """An uploaded file is checked for its kind and size before anything reads it."""
+    if isinstance(source, (bytes, bytearray)):
+        return
+    check_upload(source, kinds=("xlsx",), field=field)
+
+
+def _clean_mapping(mapping: dict[str, str] | None) -> dict[str, str] | None:
+    """Only the known columns, each named by a short text."""
+    if not mapping:
+        return None
+    clean = {k: selectors.clean_text(v).strip() for k, v in mapping.items() if k in DEFAULT_HEADERS}
+    return {k: v for k, v in clean.items() if v} or None
+
+
+def _saved_mapping(programme: Programme) -> dict[str, str] | None:
+    found = ColumnMapping.objects.filter(agency=programme.agency).first()
+    return found.mapping if found else None
+
+
+def _points_of(programme: Programme) -> dict[str, Any]:
+    """The commune points the programme's agency pays through (those its post unit serves),
+    code to primary key in the form the database stores them: 100,000 lines need no
+    conversion on their way in."""
+    stored = id_map(PostUnit, "code")
+    qs = PostUnit.objects.filter(kind="commune_point")
+    served = programme.agency.served_by
+    if served is not None:
+        qs = qs.filter(path__startswith=served.path)
+    return {code: stored[code] for code in qs.values_list("code", flat=True)}
 
 
 def _import_rows(
@@ -388,15 +453,45 @@ def _import_rows(
     fast = _read_fast(spec, source, known)
     rows, errors = fast if fast is not None else read_rows(spec, source)
     header = {c.key: c.header for c in spec.columns}
-    # Point codes to primary keys in the form the database stores them, so that the 100,000
-    # lines need no conversion on their way in.
-    stored = id_map(PostUnit, "code")
-    points = {
-        code: stored[code]
-        for code in PostUnit.objects.filter(kind="commune_point").values_list("code", flat=True)
-    }
-    communes = set(Commune.objects.values_list("code", flat=True))
+    points = _points_of(programme)
     bad = {e.row for e in errors}
+    errors += _row_errors(rows, bad=bad, header=header, points=points)
+    errors += _namesake_errors(rows, bad=bad, header=header, known=known)
+    if errors:
+        errors.sort(key=lambda e: e.row)
+        return ImportResult(None, errors, len(rows), {})
+    if mapping is not None:
+        ColumnMapping.objects.update_or_create(
+            agency=programme.agency, defaults={"mapping": mapping}
+        )
+    _insert_beneficiaries(rows, known=known, points=points)
+    payout_list = PayoutList.objects.create(
+        programme=programme,
+        month=month,
+        imported_by=actor,
+        source_name=selectors.clean_text(source_name, 200),
+        lines=len(rows),
+        total=sum(r.values["amount"] for r in rows),
+    )
+    _insert_lines(payout_list, rows, known=known, points=points)
+    audit.record(
+        actor=actor,
+        action="payouts.list_imported",
+        instance=payout_list,
+        before=None,
+        after={"lines": len(rows), "total": payout_list.total},
+        note=source_name,
+    )
+    per_point = dict(Counter(r.values["point"] for r in rows))
+    return ImportResult(payout_list, [], len(rows), per_point)
+
+
+def _row_errors(
+    rows: list[ParsedRow], *, bad: set[int], header: dict[str, str], points: dict[str, Any]
+) -> list[RowError]:
+    """Unknown points and communes, and account payments without an account."""
+    communes = set(Commune.objects.values_list("code", flat=True))
+    errors = []
     for r in rows:
         if r.number in bad:
             continue
@@ -405,115 +500,101 @@ def _import_rows(
         if code not in points:
             code = v["point"] = str(code).upper()
             if code not in points:
-                errors.append(
-                    RowError(
-                        r.number,
-                        header["point"],
-                        f"Dòng {r.number}, cột «{header['point']}»: không có điểm mã {code}.",
-                    )
-                )
+                reason = _("không có điểm mã %(code)s.") % {"code": code}
+                errors.append(_message(r.number, header["point"], reason))
         if v.get("commune") and v["commune"] not in communes:
-            errors.append(
-                RowError(
-                    r.number,
-                    header["commune"],
-                    f"Dòng {r.number}, cột «{header['commune']}»: không có "
-                    f"xã, phường mã {v['commune']}.",
-                )
-            )
+            reason = _("không có xã, phường mã %(code)s.") % {"code": v["commune"]}
+            errors.append(_message(r.number, header["commune"], reason))
         if v.get("method") == B.Method.ACCOUNT and not v.get("account_no"):
-            errors.append(
-                RowError(
-                    r.number,
-                    header["account_no"],
-                    f"Dòng {r.number}: chi qua tài khoản cần số tài khoản.",
-                )
-            )
-    # The same person under another id: only new ids can be that (known ids were checked when
-    # they were registered), so only their names are compared.
+            message = _("Dòng %(n)s: chi qua tài khoản cần số tài khoản.") % {"n": r.number}
+            errors.append(RowError(r.number, header["account_no"], message))
+    return errors
+
+
+def _namesake_errors(
+    rows: list[ParsedRow], *, bad: set[int], header: dict[str, str], known: Container[str]
+) -> list[RowError]:
+    """The same person under another id: only new ids can be that (known ids were checked
+    when they were registered), so only their names are compared."""
     new_rows = [r for r in rows if r.values.get("citizen_id") not in known]
+    if not new_rows:
+        return []
+    registered = {
+        (text.rsplit(" ", 1)[0], d): c
+        for c, text, d in Beneficiary.objects.filter(birth_date__isnull=False).values_list(
+            "citizen_id", "search_text", "birth_date"
+        )
+    }
     seen: dict[tuple[str, Any], tuple[int, str]] = {}
-    registered = {}
-    if new_rows:
-        registered = {
-            (text.rsplit(" ", 1)[0], d): c
-            for c, text, d in Beneficiary.objects.filter(birth_date__isnull=False).values_list(
-                "citizen_id", "search_text", "birth_date"
-            )
-        }
+    errors = []
     for r in new_rows:
         v = r.values
         if r.number in bad or not v.get("birth_date"):
             continue
         key = (fold(v["name"]), v["birth_date"])
         if key in seen and seen[key][1] != v["citizen_id"]:
-            errors.append(
-                RowError(
-                    r.number,
-                    header["name"],
-                    f"Dòng {r.number}: trùng họ tên và ngày sinh với dòng "
-                    f"{seen[key][0]} nhưng khác số CCCD; kiểm tra lại.",
-                )
-            )
+            message = _(
+                "Dòng %(n)s: trùng họ tên và ngày sinh với dòng %(m)s nhưng khác số CCCD; "
+                "kiểm tra lại."
+            ) % {"n": r.number, "m": seen[key][0]}
+            errors.append(RowError(r.number, header["name"], message))
         seen.setdefault(key, (r.number, v["citizen_id"]))
         other = registered.get(key)
         if other is not None and other != v["citizen_id"]:
-            errors.append(
-                RowError(
-                    r.number,
-                    header["citizen_id"],
-                    f"Dòng {r.number}: đã có đối tượng cùng họ tên, ngày sinh "
-                    f"với số CCCD {mask_citizen_id(other)}.",
-                )
-            )
-    if errors:
-        errors.sort(key=lambda e: e.row)
-        return ImportResult(None, errors, len(rows), {})
-    if mapping is not None:
-        ColumnMapping.objects.update_or_create(
-            agency=programme.agency, defaults={"mapping": mapping}
-        )
+            message = _(
+                "Dòng %(n)s: đã có đối tượng cùng họ tên, ngày sinh với số CCCD %(id)s."
+            ) % {"n": r.number, "id": mask_citizen_id(other)}
+            errors.append(RowError(r.number, header["citizen_id"], message))
+    return errors
+
+
+def _insert_beneficiaries(
+    rows: list[ParsedRow], *, known: dict[str, Any], points: dict[str, Any]
+) -> None:
+    """Register the people the list names for the first time (`known` learns their keys)."""
     now = timezone.now()
     fresh = []
     for r in rows:
         v = r.values
-        if v["citizen_id"] not in known:
-            pk = uuid7()
-            known[v["citizen_id"]] = pk
-            fresh.append(
-                (
-                    pk,
-                    now,
-                    now,
-                    1,
-                    v["citizen_id"],
-                    v["name"],
-                    v.get("birth_date"),
-                    "",
-                    v.get("commune"),
-                    v.get("hamlet") or "",
-                    points[v["point"]],
-                    v.get("method") or B.Method.COUNTER,
-                    "",
-                    v.get("account_no") or "",
-                    "",
-                    "",
-                    None,
-                    B.Status.ACTIVE,
-                    None,
-                    "",
-                    build_search_text(v["name"], v["citizen_id"]),
-                )
+        if v["citizen_id"] in known:
+            continue
+        pk = uuid7()
+        known[v["citizen_id"]] = pk
+        fresh.append(
+            (
+                pk,
+                now,
+                now,
+                1,
+                v["citizen_id"],
+                v["name"],
+                v.get("birth_date"),
+                "",
+                v.get("commune"),
+                v.get("hamlet") or "",
+                points[v["point"]],
+                v.get("method") or B.Method.COUNTER,
+                "",
+                v.get("account_no") or "",
+                "",
+                "",
+                None,
+                B.Status.ACTIVE,
+                None,
+                "",
+                build_search_text(v["name"], v["citizen_id"]),
             )
+        )
     insert_rows(Beneficiary, BENEFICIARY_COLUMNS, fresh)
-    payout_list = PayoutList.objects.create(
-        programme=programme,
-        month=month,
-        imported_by=actor,
-        source_name=source_name[:200],
-        lines=len(rows),
-        total=sum(r.values["amount"] for r in rows),
-    )
+
+
+def _insert_lines(
+    payout_list: PayoutList,
+    rows: list[ParsedRow],
+    *,
+    known: dict[str, Any],
+    points: dict[str, Any],
+) -> None:
     list_key = payout_list.pk
     pending, counter = Payout.Status.PENDING, B.Method.COUNTER
     insert_rows(
@@ -535,16 +616,9 @@ def _import_rows(
             for v in (r.values,)
         ],
     )
-    per_point = dict(Counter(r.values["point"] for r in rows))
-    audit.record(
-        actor=actor,
-        action="payouts.list_imported",
-        instance=payout_list,
-        before=None,
-        after={"lines": len(rows), "total": payout_list.total},
-        note=source_name,
-    )
-    return ImportResult(payout_list, [], len(rows), per_point)
+
+
+# Paying and returning a line ---------------------------------------------------------------
 
 
 def in_window(payout_list: PayoutList, day: dt.date) -> bool:
@@ -553,6 +627,11 @@ def in_window(payout_list: PayoutList, day: dt.date) -> bool:
         payout_list.month.year,
         payout_list.month.month,
     ) and p.window_start <= day.day <= p.window_end
+
+
+def settlement_key(line: Payout) -> str:
+    """What a line's cash-out settles in the ledger: at most one entry carries it."""
+    return f"payout:{line.pk}"
 
 
 @transaction.atomic
@@ -564,117 +643,170 @@ def pay(
     receiver: str = "self",
     receiver_id: str = "",
     paid_at: dt.datetime | None = None,
+    idempotency_key: str = "",
 ) -> Payout:
-    """Pay one line of a payout list, exactly once."""
-    locked = (
-        Payout.objects.select_for_update()
-        .select_related("list__programme", "beneficiary", "point")
-        .get(pk=payout.pk)
-    )
-    ensure_in_scope(clerk, locked.point.path)
-    by_bank = locked.method == B.Method.ACCOUNT
-    if not by_bank and session.unit_id != locked.point_id:
-        raise PayoutError(
-            _("Dòng này thuộc điểm %(p)s; chỉ chi tại điểm được giao.") % {"p": locked.point.name},
-            code=PayoutCode.NOT_PAYABLE,
-        )
-    if locked.list.state != PayoutList.State.OPEN:
-        raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
-    if locked.status != Payout.Status.PENDING:
-        raise PayoutError(
-            _("Dòng này đã %(s)s lúc %(t)s; không chi lần hai.")
-            % {
-                "s": locked.get_status_display().lower(),
-                "t": timezone.localtime(locked.paid_at).strftime("%d/%m/%Y %H:%M")
-                if locked.paid_at
-                else _("trước đó"),
-            },
-            code=PayoutCode.ALREADY_SETTLED,
-        )
+    """Pay one line of a payout list, exactly once, by its own cash-out in the ledger."""
+    locked = _locked_line(payout)
+    permissions.require(clerk, "payouts.pay", line_target(locked))
     now = paid_at or timezone.now()
-    if not by_bank and not in_window(locked.list, timezone.localtime(now).date()):
-        p = locked.list.programme
-        raise PayoutError(
-            _("Ngoài thời gian chi trả (ngày %(a)s–%(b)s tháng %(m)s).")
-            % {"a": p.window_start, "b": p.window_end, "m": locked.list.month.strftime("%m/%Y")},
-            code=PayoutCode.OUTSIDE_WINDOW,
-        )
-    person = locked.beneficiary
-    if person.status != Beneficiary.Status.ACTIVE:
-        raise PayoutError(
-            _("Không chi: đối tượng đang ở trạng thái «%(s)s».")
-            % {"s": person.get_status_display()},
-            code=PayoutCode.NOT_PAYABLE,
-        )
-    name = person.name
-    if receiver == "authorised":
-        today = timezone.localtime(now).date()
-        if (
-            not person.authorised_name
-            or person.authorised_until is None
-            or person.authorised_until < today
-        ):
-            raise PayoutError(
-                _("Giấy ủy quyền không có hoặc đã hết hạn."),
-                code=PayoutCode.AUTHORISATION,
-                field="receiver",
-            )
-        if receiver_id and receiver_id != person.authorised_id:
-            raise PayoutError(
-                _("CCCD người nhận không khớp giấy ủy quyền."),
-                code=PayoutCode.AUTHORISATION,
-                field="receiver_id",
-            )
-        name = person.authorised_name
-    elif receiver_id and receiver_id != person.citizen_id:
-        raise PayoutError(
-            _("CCCD không khớp với đối tượng hưởng."),
-            code=PayoutCode.AUTHORISATION,
-            field="receiver_id",
-        )
-    result = counter_services.post_entry(
-        session=session,
-        clerk=clerk,
-        request=counter_services.EntryRequest(
-            idempotency_key=f"payout:{locked.pk}",
-            service_code=locked.list.programme.service_code,
-            amount=locked.amount,
-            customer_name=person.name,
-            customer_id_no=person.citizen_id,
-            source_type="payout",
-            source_id=str(locked.pk),
-            occurred_at=now,
-            method="cash" if locked.method != B.Method.ACCOUNT else "account",
-        ),
-    )
+    day = timezone.localtime(now).date()
+    _check_payable(locked, session=session, day=day)
+    name = _receiver_name(locked.beneficiary, receiver=receiver, receiver_id=receiver_id, day=day)
+    entry = _cash_out(locked, clerk=clerk, session=session, at=now, key=idempotency_key)
     before = {"status": locked.status}
     locked.status = Payout.Status.PAID
     locked.paid_at = now
     locked.paid_by = clerk
     locked.receiver = name
-    locked.entry_id = result.entry.pk
+    locked.entry_id = entry.pk
     locked.save()
     audit.record(
         actor=clerk,
         action="payouts.paid",
         instance=locked,
         before=before,
-        after={"status": "paid", "receiver": name, "entry": str(result.entry.pk)},
+        after={"status": "paid", "receiver": name, "entry": str(entry.pk)},
         unit_path=locked.point.path,
     )
     return locked
 
 
+def _locked_line(payout: Payout) -> Payout:
+    """The line, locked alone (not its list: lines of one list are paid side by side)."""
+    return (
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("list__programme__agency", "beneficiary", "point")
+        .get(pk=payout.pk)
+    )
+
+
+def _check_payable(line: Payout, *, session: CounterSession, day: dt.date) -> None:
+    by_bank = line.method == B.Method.ACCOUNT
+    if not by_bank and session.unit_id != line.point_id:
+        raise PayoutError(
+            _("Dòng này thuộc điểm %(p)s; chỉ chi tại điểm được giao.") % {"p": line.point.name},
+            code=PayoutCode.NOT_PAYABLE,
+        )
+    if line.list.state != PayoutList.State.OPEN:
+        raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
+    if line.status != Payout.Status.PENDING:
+        when = (
+            timezone.localtime(line.paid_at).strftime("%d/%m/%Y %H:%M")
+            if line.paid_at
+            else _("trước đó")
+        )
+        raise PayoutError(
+            _("Dòng này đã %(s)s lúc %(t)s; không chi lần hai.")
+            % {"s": line.get_status_display().lower(), "t": when},
+            code=PayoutCode.ALREADY_SETTLED,
+        )
+    if not by_bank and not in_window(line.list, day):
+        p = line.list.programme
+        raise PayoutError(
+            _("Ngoài thời gian chi trả (ngày %(a)s–%(b)s tháng %(m)s).")
+            % {"a": p.window_start, "b": p.window_end, "m": line.list.month.strftime("%m/%Y")},
+            code=PayoutCode.OUTSIDE_WINDOW,
+        )
+    person = line.beneficiary
+    if person.status != Beneficiary.Status.ACTIVE:
+        raise PayoutError(
+            _("Không chi: đối tượng đang ở trạng thái «%(s)s».")
+            % {"s": person.get_status_display()},
+            code=PayoutCode.NOT_PAYABLE,
+        )
+
+
+def _receiver_name(person: Beneficiary, *, receiver: str, receiver_id: str, day: dt.date) -> str:
+    """Who takes the money: the person (his id, if typed, must match) or his authorised one."""
+    receiver_id = (receiver_id or "").strip()
+    if receiver not in RECEIVERS:
+        raise DomainError(_("Người nhận không hợp lệ."), field="receiver")
+    if receiver == "self":
+        if receiver_id and receiver_id != person.citizen_id:
+            raise PayoutError(
+                _("CCCD không khớp với đối tượng hưởng."),
+                code=PayoutCode.AUTHORISATION,
+                field="receiver_id",
+            )
+        return person.name
+    valid = person.authorised_until is not None and person.authorised_until >= day
+    if not person.authorised_name or not valid:
+        raise PayoutError(
+            _("Giấy ủy quyền không có hoặc đã hết hạn."),
+            code=PayoutCode.AUTHORISATION,
+            field="receiver",
+        )
+    if receiver_id and receiver_id != person.authorised_id:
+        raise PayoutError(
+            _("CCCD người nhận không khớp giấy ủy quyền."),
+            code=PayoutCode.AUTHORISATION,
+            field="receiver_id",
+        )
+    return person.authorised_name
+
+
+RECEIVERS = ("self", "authorised")
+
+
+def _cash_out(
+    line: Payout, *, clerk: User, session: CounterSession, at: dt.datetime, key: str
+) -> LedgerEntry:
+    """Post the line's cash-out (or account transfer) and make sure the ledger answered with
+    exactly that: this line's settlement, of the programme's service, out, for its amount."""
+    person = line.beneficiary
+    settles = settlement_key(line)
+    result = counter_services.post_entry(
+        session=session,
+        clerk=clerk,
+        request=counter_services.EntryRequest(
+            # A fresh key unless the caller brings his own: a key cannot be claimed beforehand.
+            idempotency_key=key or f"{settles}:{uuid7().hex}",
+            service_code=line.list.programme.service_code,
+            amount=line.amount,
+            customer_name=person.name,
+            customer_id_no=person.citizen_id,
+            source_type="payout",
+            source_id=str(line.pk),
+            settles=settles,
+            occurred_at=at,
+            method="account" if line.method == B.Method.ACCOUNT else "cash",
+        ),
+    )
+    if not _is_own_cash_out(result.entry, line):
+        raise PayoutError(
+            _("Khóa giao dịch này đã dùng cho một giao dịch khác; không chi trả."),
+            code=PayoutCode.SETTLEMENT_CONFLICT,
+            field="idempotency_key",
+        )
+    return result.entry
+
+
+def _is_own_cash_out(entry: LedgerEntry, line: Payout) -> bool:
+    service_code = line.list.programme.service_code.strip().upper()
+    return (
+        entry.settles == settlement_key(line)
+        and entry.service.code.upper() == service_code
+        and entry.direction == LedgerEntry.Direction.OUT
+        and entry.amount == line.amount
+        and entry.reverses_id is None
+    )
+
+
 @transaction.atomic
 def return_unpaid(*, payout: Payout, actor: User, reason: str) -> Payout:
-    locked = Payout.objects.select_for_update().select_related("point", "list").get(pk=payout.pk)
-    ensure_in_scope(actor, locked.point.path)
-    if locked.status != Payout.Status.PENDING:
-        raise PayoutError(_("Dòng này đã được xử lý."), code=PayoutCode.ALREADY_SETTLED)
+    """Give a line back to the agency unpaid, with the reason chosen."""
+    locked = (
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("point", "list__programme")
+        .get(pk=payout.pk)
+    )
+    permissions.require(actor, "payouts.return", line_target(locked))
     if reason not in Payout.Reason.values:
         raise DomainError(_("Cần chọn lý do trả lại."), field="reason")
     if locked.list.state != PayoutList.State.OPEN:
         raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
+    if locked.status != Payout.Status.PENDING:
+        raise PayoutError(_("Dòng này đã được xử lý."), code=PayoutCode.ALREADY_SETTLED)
     locked.status = Payout.Status.RETURNED
     locked.return_reason = reason
     locked.save()
@@ -689,6 +821,9 @@ def return_unpaid(*, payout: Payout, actor: User, reason: str) -> Payout:
     return locked
 
 
+# Closing and reconciling -------------------------------------------------------------------
+
+
 @dataclass
 class Reconciliation:
     payout_list: PayoutList
@@ -696,12 +831,19 @@ class Reconciliation:
     totals: dict[str, int]
 
 
-def reconciliation(payout_list: PayoutList) -> Reconciliation:
-    """Paid by method and returned, in count and amount, by point."""
+RECONCILED = ["paid_counter", "paid_home", "paid_account", "returned", "pending"]
+
+
+def reconciliation(*, user: User, payout_list: PayoutList) -> Reconciliation:
+    """Paid by method and returned, in count and amount, for each point in the user's scope."""
+    permissions.require(user, "payouts.reconciliation")
+    return _reconcile(payout_list, selectors.scoped_lines(user=user).filter(list=payout_list))
+
+
+def _reconcile(payout_list: PayoutList, lines: QuerySet[Payout]) -> Reconciliation:
     per: dict[str, dict[str, Any]] = {}
     for r in (
-        Payout.objects.filter(list=payout_list)
-        .values("point__code", "point__name", "status", "method")
+        lines.values("point__code", "point__name", "status", "method")
         .annotate(n=Count("pk"), s=Sum("amount"))
         .order_by()
     ):
@@ -710,8 +852,7 @@ def reconciliation(payout_list: PayoutList) -> Reconciliation:
         row[f"{key}_n"] = row.get(f"{key}_n", 0) + r["n"]
         row[f"{key}_s"] = row.get(f"{key}_s", 0) + r["s"]
     rows = sorted(per.values(), key=lambda x: x["code"])
-    keys = ["paid_counter", "paid_home", "paid_account", "returned", "pending"]
-    totals = {f"{k}_{x}": sum(r.get(f"{k}_{x}", 0) for r in rows) for k in keys for x in "ns"}
+    totals = {f"{k}_{x}": sum(r.get(f"{k}_{x}", 0) for r in rows) for k in RECONCILED for x in "ns"}
     return Reconciliation(payout_list, rows, totals)
 
 
@@ -721,49 +862,36 @@ def close_list(
 ) -> Reconciliation:
     """Close a window: every line paid or returned, then the list is immutable."""
     locked = (
-        PayoutList.objects.select_for_update()
-        .select_related("programme__agency")
+        PayoutList.objects.select_for_update(of=("self",))
+        .select_related("programme__agency__served_by")
         .get(pk=payout_list.pk)
     )
-    served = locked.programme.agency.served_by
-    ensure_can_manage(actor, served.path if served else "/")
+    permissions.require(actor, "payouts.close", list_target(locked))
+    if return_rest and return_rest not in Payout.Reason.values:
+        raise DomainError(_("Lý do trả lại không hợp lệ."), field="return_rest")
     if locked.state == PayoutList.State.CLOSED:
         raise PayoutError(_("Danh sách đã quyết toán."), code=PayoutCode.LIST_CLOSED)
     pending = Payout.objects.filter(list=locked, status=Payout.Status.PENDING)
     if pending.exists():
-        if return_rest not in Payout.Reason.values:
+        if not return_rest:
             raise PayoutError(
                 _("Còn %(n)s dòng chưa chi; trả lại với lý do rồi mới quyết toán.")
                 % {"n": pending.count()},
                 code=PayoutCode.OPEN_LINES,
+                field="return_rest",
             )
         pending.update(status=Payout.Status.RETURNED, return_reason=return_rest)
     locked.state = PayoutList.State.CLOSED
     locked.closed_at = timezone.now()
     locked.save()
-    rec = reconciliation(locked)
+    rec = _reconcile(locked, Payout.objects.filter(list=locked))
     audit.record(
         actor=actor, action="payouts.list_closed", instance=locked, before=None, after=rec.totals
     )
     return rec
 
 
-def cashless(points: Sequence[PostUnit], month: dt.date) -> list[dict[str, Any]]:
-    """Accounts and the share of lines paid without cash, per point, for a month."""
-    rows = []
-    for p in points:
-        lines = Payout.objects.filter(point=p, list__month=month.replace(day=1))
-        total = lines.count()
-        account = lines.filter(method=B.Method.ACCOUNT).count()
-        rows.append(
-            {
-                "point": p,
-                "accounts": Beneficiary.objects.filter(point=p, method=B.Method.ACCOUNT).count(),
-                "lines": total,
-                "share": round(100 * account / total) if total else 0,
-            }
-        )
-    return rows
+# Beneficiaries -----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -782,34 +910,24 @@ def update_beneficiary(
     point: PostUnit | None = None,
 ) -> Beneficiary:
     """Change a person's status, method, authorised receiver or point; audited."""
-    locked = Beneficiary.objects.select_for_update().select_related("point").get(pk=beneficiary.pk)
-    ensure_in_scope(actor, locked.point.path)
+    locked = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .select_related("point")
+        .get(pk=beneficiary.pk)
+    )
+    permissions.require(actor, "payouts.update_beneficiary", beneficiary_target(locked))
+    if point is not None:
+        permissions.require(actor, "payouts.update_beneficiary", Target(path=point.path))
     before = audit.snapshot(locked)
     if status is not None:
-        if status not in Beneficiary.Status.values:
-            raise DomainError(_("Trạng thái không hợp lệ."), field="status")
-        if status != Beneficiary.Status.ACTIVE and (status_date is None or not status_source):
-            raise DomainError(
-                _("Cần ghi ngày và nguồn thông tin (ví dụ giấy báo tử)."), field="status_source"
-            )
-        locked.status, locked.status_date, locked.status_source = status, status_date, status_source
-    if method is not None:
-        if method == Beneficiary.Method.ACCOUNT and not (account_no or locked.account_no):
-            raise DomainError(_("Chi qua tài khoản cần số tài khoản."), field="account_no")
-        locked.method = method
-    if account_no is not None:
-        locked.account_no = account_no
+        _set_status(locked, status=status, day=status_date, source=status_source)
+    if method is not None or account_no is not None:
+        _set_method(locked, method=method, account_no=account_no)
     if authorised_name is not None:
-        if authorised_name.strip():
-            if authorised_id:
-                authorised_id = parse_citizen_id(authorised_id).number
-            if authorised_until is None:
-                raise DomainError(_("Giấy ủy quyền cần ngày hết hạn."), field="authorised_until")
-        locked.authorised_name = authorised_name.strip()
-        locked.authorised_id = authorised_id or ""
-        locked.authorised_until = authorised_until
+        _set_authorisation(
+            locked, name=authorised_name, citizen_id=authorised_id, until=authorised_until
+        )
     if point is not None:
-        ensure_in_scope(actor, point.path)
         locked.point = point
     locked.version += 1
     locked.save()
@@ -824,27 +942,95 @@ def update_beneficiary(
     return locked
 
 
-def settlement_rows(payout_list: PayoutList) -> list[list[Any]]:
-    """The bank's settlement file: one row per pending cashless line."""
-    return [
-        [p.pk, p.beneficiary.name, p.beneficiary.citizen_id, p.beneficiary.account_no, p.amount]
-        for p in Payout.objects.filter(
-            list=payout_list, status=Payout.Status.PENDING, method=B.Method.ACCOUNT
-        ).select_related("beneficiary")
-    ]
+def _plain(text: str | None, *, field: str, limit: int = 200) -> str:
+    """A line of typed text: at most `limit` characters, no control characters."""
+    text = (text or "").strip()
+    if len(text) > limit or selectors.CONTROL.search(text):
+        raise DomainError(
+            _("Tối đa %(n)s ký tự, không có ký tự điều khiển.") % {"n": limit}, field=field
+        )
+    return text
+
+
+def _set_status(person: Beneficiary, *, status: str, day: dt.date | None, source: str) -> None:
+    if status not in Beneficiary.Status.values:
+        raise DomainError(_("Trạng thái không hợp lệ."), field="status")
+    source = _plain(source, field="status_source")
+    if status != Beneficiary.Status.ACTIVE and (day is None or not source):
+        raise DomainError(
+            _("Cần ghi ngày và nguồn thông tin (ví dụ giấy báo tử)."), field="status_source"
+        )
+    person.status, person.status_date, person.status_source = status, day, source
+
+
+def _set_method(person: Beneficiary, *, method: str | None, account_no: str | None) -> None:
+    if account_no is not None:
+        account_no = account_no.strip()
+        if len(account_no) > 40 or not ACCOUNT_NO.fullmatch(account_no):
+            raise DomainError(
+                _("Số tài khoản chỉ gồm chữ số (tối đa 40 ký tự)."), field="account_no"
+            )
+        person.account_no = account_no
+    if method is not None:
+        if method not in Beneficiary.Method.values:
+            raise DomainError(_("Hình thức nhận không hợp lệ."), field="method")
+        person.method = method
+    if person.method == Beneficiary.Method.ACCOUNT and not person.account_no:
+        raise DomainError(_("Chi qua tài khoản cần số tài khoản."), field="account_no")
+
+
+ACCOUNT_NO = re.compile(r"[0-9]*")
+
+
+def _set_authorisation(
+    person: Beneficiary, *, name: str, citizen_id: str | None, until: dt.date | None
+) -> None:
+    name = _plain(name, field="authorised_name")
+    number = ""
+    if name:
+        if citizen_id and citizen_id.strip():
+            try:
+                number = parse_citizen_id(citizen_id).number
+            except DomainError as exc:
+                raise DomainError(exc.message, code=exc.code, field="authorised_id") from exc
+        if until is None:
+            raise DomainError(_("Giấy ủy quyền cần ngày hết hạn."), field="authorised_until")
+    person.authorised_name = name
+    person.authorised_id = number
+    person.authorised_until = until if name else None
+
+
+# Paying through the bank -------------------------------------------------------------------
 
 
 SETTLEMENT_HEADERS = ["Mã dòng", "Họ tên", "Số CCCD", "Số tài khoản", "Số tiền", "Kết quả"]
 
 
-@transaction.atomic
-def apply_bank_results(
-    *, actor: User, payout_list: PayoutList, source: Any, session: CounterSession
-) -> tuple[int, int, list[RowError]]:
-    """The bank's results file: each line paid into the account, or returned as failed."""
+def settlement_rows(*, actor: User, payout_list: PayoutList) -> list[list[Any]]:
+    """The bank's settlement file, one row per pending account line, with full ids and
+    account numbers: who downloaded it is recorded."""
+    permissions.require(actor, "payouts.settlement", list_target(payout_list))
+    rows = [
+        [p.pk, p.beneficiary.name, p.beneficiary.citizen_id, p.beneficiary.account_no, p.amount]
+        for p in Payout.objects.filter(
+            list=payout_list, status=Payout.Status.PENDING, method=B.Method.ACCOUNT
+        ).select_related("beneficiary")
+    ]
+    audit.record_access(
+        actor=actor,
+        action="payouts.settlement_downloaded",
+        object_type="payouts.payout",
+        count=len(rows),
+        unit_path=list_target(payout_list).path,
+        note=str(payout_list),
+    )
+    return rows
+
+
+def _bank_spec() -> ImportSpec:
     spec = ImportSpec()
     spec.columns = [
-        Column("line", "Mã dòng", kind="int", required=True),
+        Column("line", "Mã dòng", kind="int", required=True, min_value=1, max_value=2**31 - 1),
         Column("amount", "Số tiền", kind="money", required=True),
         Column(
             "result",
@@ -854,34 +1040,51 @@ def apply_bank_results(
             choices={"Thành công": "ok", "ok": "ok", "Thất bại": "failed", "failed": "failed"},
         ),
     ]
-    rows, errors = read_rows(spec, source)
-    lines = {p.pk: p for p in Payout.objects.filter(list=payout_list)}
-    for r in rows:
-        line = lines.get(r.values["line"])
-        if line is None or line.method != B.Method.ACCOUNT:
-            errors.append(
-                RowError(
-                    r.number,
-                    "Mã dòng",
-                    f"Dòng {r.number}: mã dòng "
-                    f"{r.values['line']} không thuộc danh sách chi qua tài khoản.",
-                )
-            )
-        elif line.amount != r.values["amount"]:
-            errors.append(
-                RowError(r.number, "Số tiền", f"Dòng {r.number}: số tiền khác danh sách.")
-            )
+    return spec
+
+
+@transaction.atomic
+def apply_bank_results(
+    *, actor: User, payout_list: PayoutList, source: Any, session: CounterSession | None
+) -> tuple[int, int, list[RowError]]:
+    """The bank's results file: each line paid into the account, or returned as failed."""
+    permissions.require(actor, "payouts.bank_results", list_target(payout_list))
+    _check_source(source)
+    rows, errors = read_rows(_bank_spec(), source)
+    lines = {p.pk: p for p in Payout.objects.filter(list=payout_list, method=B.Method.ACCOUNT)}
+    errors += _bank_row_errors(rows, lines)
     if errors:
         return 0, 0, errors
+    if session is None and any(r.values["result"] == "ok" for r in rows):
+        raise DomainError(
+            _("Cần mở ca giao dịch để ghi các khoản chi qua tài khoản."), field="session"
+        )
     paid = failed = 0
     for r in rows:
         line = lines[r.values["line"]]
         if line.status != Payout.Status.PENDING:
             continue
         if r.values["result"] == "ok":
+            assert session is not None  # noqa: S101 - checked above
             pay(payout=line, clerk=actor, session=session)
             paid += 1
         else:
             return_unpaid(payout=line, actor=actor, reason=Payout.Reason.FAILED)
             failed += 1
     return paid, failed, []
+
+
+def _bank_row_errors(rows: list[ParsedRow], lines: dict[int, Payout]) -> list[RowError]:
+    errors = []
+    for r in rows:
+        line = lines.get(r.values["line"])
+        if line is None:
+            message = _("Dòng %(n)s: mã dòng %(line)s không thuộc danh sách chi qua tài khoản.") % {
+                "n": r.number,
+                "line": r.values["line"],
+            }
+            errors.append(RowError(r.number, "Mã dòng", message))
+        elif line.amount != r.values["amount"]:
+            message = _("Dòng %(n)s: số tiền khác danh sách.") % {"n": r.number}
+            errors.append(RowError(r.number, "Số tiền", message))
+    return errors

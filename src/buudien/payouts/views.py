@@ -5,66 +5,74 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from buudien.core.errors import DomainError
+from buudien.core import permissions
+from buudien.core.audit import history
+from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope
 from buudien.core.excel import ImportReport, error_report_xlsx, export_xlsx, xlsx_response
 from buudien.core.ids import mask_citizen_id
-from buudien.core.models import Role
-from buudien.core.scoping import require_user, scope_of
+from buudien.core.models import User
+from buudien.core.permissions import Target, guard
+from buudien.core.scoping import require_user
 from buudien.counter import selectors as counter_selectors
-from buudien.network.models import PostUnit
+from buudien.counter.models import CounterSession
+from buudien.network import selectors as network_selectors
 from buudien.payouts import selectors, services
-from buudien.payouts.models import Payout, Programme
+from buudien.payouts.models import Beneficiary, Payout, PayoutList
+
+# Refusals of access go on to the 403/404 pages; other domain errors are shown on the page.
+ACCESS_ERRORS = (Forbidden, OutOfScope, NotFound)
+# Reasons a clerk can choose at the counter (a failed transfer comes from the bank's file).
+RETURN_REASONS = [(v, label) for v, label in Payout.Reason.choices if v != Payout.Reason.FAILED]
 
 
-@login_required
+@guard(read="payouts.view")
 def index(request: HttpRequest) -> HttpResponse:
-    rows = [(pl, selectors.progress(pl)) for pl in selectors.lists(request.user)[:60]]
-    return render(
-        request,
-        "payouts/index.html",
-        {
-            "rows": rows,
-            "can_import": not scope_of(request.user).read_only,
-            "programmes": Programme.objects.all(),
-        },
-    )
+    user = require_user(request.user)
+    rows = [
+        (pl, selectors.progress(user=user, payout_list=pl))
+        for pl in selectors.lists(user=user)[:60]
+    ]
+    return render(request, "payouts/index.html", {"rows": rows})
 
 
-@login_required
+def _importable(user: User) -> list[Any]:
+    """The programmes whose lists this user may import."""
+    return [
+        p
+        for p in selectors.programmes(user=user)
+        if permissions.allows(user, "payouts.import", selectors.programme_target(p))
+    ]
+
+
+@guard(read="payouts.import", write="payouts.import")
 def upload(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
-    result = None
-    if request.method == "POST" and request.FILES.get("file"):
-        programme = Programme.objects.get(code=request.POST["programme"])
-        month = dt.date.fromisoformat(request.POST["month"] + "-01")
-        mapping = {
-            k: v.strip()
-            for k in services.DEFAULT_HEADERS
-            if (v := request.POST.get(f"map_{k}", "")).strip()
-        }
-        upload_file: Any = request.FILES["file"]
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = None
+    if data.get("programme"):
+        chosen = selectors.programme(user=user, code=data["programme"])
+        permissions.require(user, "payouts.import", selectors.programme_target(chosen))
+    result, error = None, None
+    if request.method == "POST":
         try:
-            result = services.import_list(
-                actor=user,
-                programme=programme,
-                month=month,
-                source=upload_file,
-                source_name=str(upload_file.name or ""),
-                mapping=mapping or None,
-            )
+            result = _import(request, user, chosen)
+        except ACCESS_ERRORS:
+            raise
         except DomainError as exc:
-            messages.error(request, exc.message)
+            error = exc
         else:
             if result.ok and result.payout_list is not None:
                 messages.success(
@@ -78,50 +86,119 @@ def upload(request: HttpRequest) -> HttpResponse:
                     error_report_xlsx(ImportReport(errors=result.errors)),
                     "loi-danh-sach-chi-tra.xlsx",
                 )
-    return render(
-        request,
-        "payouts/upload.html",
-        {
-            "programmes": Programme.objects.all(),
-            "result": result,
-            "headers": services.DEFAULT_HEADERS,
-        },
+    context = {
+        "programmes": _importable(user),
+        "chosen": chosen,
+        "result": result,
+        "error": error,
+        "data": data,
+        "headers": services.DEFAULT_HEADERS,
+    }
+    return render(request, "payouts/upload.html", context)
+
+
+def _import(request: HttpRequest, user: User, programme: Any) -> services.ImportResult:
+    if programme is None:
+        raise DomainError(_("Hãy chọn chương trình."), field="programme")
+    month = parse_month(request.POST.get("month", ""), field="month")
+    upload_file: Any = request.FILES.get("file")
+    mapping = {k: request.POST.get(f"map_{k}", "") for k in services.DEFAULT_HEADERS}
+    return services.import_list(
+        actor=user,
+        programme=programme,
+        month=month,
+        source=upload_file,
+        source_name=str(getattr(upload_file, "name", "") or ""),
+        mapping=mapping,
     )
 
 
-@login_required
+def parse_month(text: str, *, field: str) -> dt.date:
+    """'2025-03' (or a day of it) as the first of the month; anything else names the field."""
+    text = text.strip()
+    try:
+        day = dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
+    except ValueError:
+        day = None
+    if day is None or len(text) not in (7, 10) or not 2000 <= day.year <= 2100:
+        raise DomainError(_("Tháng không hợp lệ; ghi theo dạng 2025-03."), field=field)
+    return day
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A line as the list page shows it, with the actions this user can take on it."""
+
+    line: Payout
+    masked_id: str
+    can_pay: bool
+    can_return: bool
+
+
+def _line_row(
+    user: User, pl: PayoutList, line: Payout, session: CounterSession | None, today: dt.date
+) -> LineRow:
+    target = Target(path=line.point.path, agency_id=pl.programme.agency_id)
+    pending = pl.state == PayoutList.State.OPEN and line.status == Payout.Status.PENDING
+    payable = (
+        pending
+        and line.method != Beneficiary.Method.ACCOUNT
+        and line.beneficiary.status == Beneficiary.Status.ACTIVE
+        and services.in_window(pl, today)
+        and session is not None
+        and session.unit_id == line.point_id
+    )
+    return LineRow(
+        line=line,
+        masked_id=mask_citizen_id(line.beneficiary.citizen_id),
+        can_pay=payable and permissions.allows(user, "payouts.pay", target),
+        can_return=pending and permissions.allows(user, "payouts.return", target),
+    )
+
+
+@guard(read="payouts.view")
 def payout_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
-    pl = selectors.payout_list(user, list_id)
-    q = request.GET.get("q", "")
-    lines = list(selectors.lines(user, pl, q=q, status=request.GET.get("status", ""))[:50])
-    return render(
-        request,
-        "payouts/list.html",
-        {
-            "pl": pl,
-            "lines": lines,
-            "q": q,
-            "progress": selectors.progress(pl),
-            "session": counter_selectors.open_session_of(user),
-            "reasons": Payout.Reason.choices,
-            "is_officer": user.role == Role.PARTNER_OFFICER,
-            "masked": {x.pk: mask_citizen_id(x.beneficiary.citizen_id) for x in lines},
-            "can_close": not scope_of(user).read_only and user.role != Role.CLERK,
-            "rec": services.reconciliation(pl) if pl.state == "closed" else None,
-        },
-    )
+    pl = selectors.payout_list(user=user, pk=list_id)
+    q = selectors.clean_text(request.GET.get("q", ""))
+    found = selectors.lines(user=user, payout_list=pl, q=q, status=request.GET.get("status", ""))
+    session = counter_selectors.open_session_of(user=user)
+    today = timezone.localdate()
+    target = selectors.list_target(pl)
+    context = {
+        "pl": pl,
+        "rows": [_line_row(user, pl, x, session, today) for x in found[:50]],
+        "q": q,
+        "progress": selectors.progress(user=user, payout_list=pl),
+        "session": session,
+        "reasons": RETURN_REASONS,
+        "can_pay": permissions.allows(user, "payouts.pay"),
+        "can_settle": permissions.allows(user, "payouts.settlement", target),
+        "can_bank": permissions.allows(user, "payouts.bank_results", target),
+        "can_close": permissions.allows(user, "payouts.close", target),
+        "rec": (
+            services.reconciliation(user=user, payout_list=pl)
+            if pl.state == PayoutList.State.CLOSED
+            else None
+        ),
+    }
+    return render(request, "payouts/list.html", context)
 
 
-@login_required
-@require_POST
+def _back_to_list(line: Payout, q: str = "") -> HttpResponse:
+    url = reverse("payouts:list", kwargs={"list_id": line.list_id})
+    q = selectors.clean_text(q)
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+
+
+@guard(write="payouts.pay")
 def pay(request: HttpRequest, line_id: int) -> HttpResponse:
     user = require_user(request.user)
-    line = selectors.line(user, line_id)
-    session = counter_selectors.open_session_of(user)
+    line = selectors.line(user=user, pk=line_id)
+    session = counter_selectors.open_session_of(user=user)
     try:
         if session is None:
-            raise DomainError(_("Bạn cần mở ca giao dịch trước khi chi trả."))
+            raise DomainError(_("Bạn cần mở ca giao dịch trước khi chi trả."), field="session")
         services.pay(
             payout=line,
             clerk=user,
@@ -129,36 +206,40 @@ def pay(request: HttpRequest, line_id: int) -> HttpResponse:
             receiver=request.POST.get("receiver", "self"),
             receiver_id=request.POST.get("receiver_id", "").strip(),
         )
+    except ACCESS_ERRORS:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã chi trả %(name)s.") % {"name": line.beneficiary.name})
-    return redirect(f"/payouts/lists/{line.list_id}/?q={request.POST.get('q', '')}")
+    return _back_to_list(line, request.POST.get("q", ""))
 
 
-@login_required
-@require_POST
+@guard(write="payouts.return")
 def return_line(request: HttpRequest, line_id: int) -> HttpResponse:
     user = require_user(request.user)
-    line = selectors.line(user, line_id)
+    line = selectors.line(user=user, pk=line_id)
     try:
         services.return_unpaid(payout=line, actor=user, reason=request.POST.get("reason", ""))
+    except ACCESS_ERRORS:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã trả lại dòng của %(n)s.") % {"n": line.beneficiary.name})
-    return redirect(f"/payouts/lists/{line.list_id}/")
+    return _back_to_list(line)
 
 
-@login_required
-@require_POST
+@guard(write="payouts.close")
 def close(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
-    pl = selectors.payout_list(user, list_id)
+    pl = selectors.payout_list(user=user, pk=list_id)
     try:
         services.close_list(
             payout_list=pl, actor=user, return_rest=request.POST.get("return_rest") or None
         )
+    except ACCESS_ERRORS:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -181,25 +262,35 @@ RECONCILIATION_HEADERS = [
 KEYS = ["paid_counter", "paid_home", "paid_account", "returned"]
 
 
-@login_required
+@guard(read="payouts.reconciliation")
 def reconciliation(request: HttpRequest, list_id: uuid.UUID, fmt: str) -> HttpResponse:
-    pl = selectors.payout_list(request.user, list_id)
-    rec = services.reconciliation(pl)
-    if fmt == "xlsx":
-        rows = [
-            [r["code"], r["name"], *[r.get(f"{k}_{x}", 0) for k in KEYS for x in "ns"]]
-            for r in rec.rows
-        ]
-        rows.append(["", "Tổng", *[rec.totals[f"{k}_{x}"] for k in KEYS for x in "ns"]])
-        return xlsx_response(
-            export_xlsx(
-                title=f"Đối soát {pl}", headers=RECONCILIATION_HEADERS, rows=rows, sheet="Đối soát"
-            ),
-            f"doi-soat-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
-        )
-    from django.conf import settings
+    if fmt not in {"xlsx", "pdf"}:
+        raise NotFound(_("Đối soát chỉ có dạng Excel (.xlsx) hoặc PDF."))
+    user = require_user(request.user)
+    pl = selectors.payout_list(user=user, pk=list_id)
+    rec = services.reconciliation(user=user, payout_list=pl)
+    return _reconciliation_xlsx(rec) if fmt == "xlsx" else _reconciliation_pdf(rec)
+
+
+def _reconciliation_xlsx(rec: services.Reconciliation) -> HttpResponse:
+    pl = rec.payout_list
+    rows = [
+        [r["code"], r["name"], *[r.get(f"{k}_{x}", 0) for k in KEYS for x in "ns"]]
+        for r in rec.rows
+    ]
+    rows.append(["", "Tổng", *[rec.totals[f"{k}_{x}"] for k in KEYS for x in "ns"]])
+    return xlsx_response(
+        export_xlsx(
+            title=f"Đối soát {pl}", headers=RECONCILIATION_HEADERS, rows=rows, sheet="Đối soát"
+        ),
+        f"doi-soat-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
+    )
+
+
+def _reconciliation_pdf(rec: services.Reconciliation) -> HttpResponse:
     from weasyprint import HTML
 
+    pl = rec.payout_list
     html = render_to_string(
         "payouts/reconciliation.html",
         {
@@ -214,62 +305,59 @@ def reconciliation(request: HttpRequest, list_id: uuid.UUID, fmt: str) -> HttpRe
     return response
 
 
-@login_required
+@guard(read="payouts.view")
 def home_round(request: HttpRequest, list_id: uuid.UUID, code: str) -> HttpResponse:
     user = require_user(request.user)
-    pl = selectors.payout_list(user, list_id)
-    point = PostUnit.objects.get(code=code)
-    lines = [
-        x
-        for x in selectors.lines(user, pl, status="pending").filter(point=point)
-        if x.method == "home"
-    ]
+    pl = selectors.payout_list(user=user, pk=list_id)
+    if not selectors.CODE.fullmatch(code):
+        raise NotFound(_("Không tìm thấy điểm."))
+    point = network_selectors.unit_by_code(user=user, code=code)
+    lines = selectors.lines(user=user, payout_list=pl, status="pending", method="home", point=point)
     return render(request, "payouts/round.html", {"pl": pl, "point": point, "lines": lines})
 
 
-@login_required
+@guard(read="payouts.cashless")
 def cashless(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     month = timezone.localdate().replace(day=1)
+    error = None
     if request.GET.get("month"):
-        month = dt.date.fromisoformat(request.GET["month"] + "-01")
-    points = list(
-        PostUnit.objects.filter(kind="commune_point", path__startswith=scope_of(user).path or "/")[
-            :300
-        ]
-    )
-    return render(
-        request, "payouts/cashless.html", {"rows": services.cashless(points, month), "month": month}
-    )
+        try:
+            month = parse_month(request.GET["month"], field="month")
+        except DomainError as exc:
+            error = exc
+    rows = selectors.cashless(user=user, month=month)
+    return render(request, "payouts/cashless.html", {"rows": rows, "month": month, "error": error})
 
 
-@login_required
+@guard(read="payouts.settlement")
 def settlement(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    pl = selectors.payout_list(request.user, list_id)
+    user = require_user(request.user)
+    pl = selectors.payout_list(user=user, pk=list_id)
     return xlsx_response(
         export_xlsx(
             title="Lệnh chi",
             headers=services.SETTLEMENT_HEADERS,
-            rows=services.settlement_rows(pl),
+            rows=services.settlement_rows(actor=user, payout_list=pl),
             sheet="Chi qua TK",
         ),
         f"lenh-chi-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
     )
 
 
-@login_required
-@require_POST
+@guard(write="payouts.bank_results")
 def bank_results(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
-    pl = selectors.payout_list(user, list_id)
-    session = counter_selectors.open_session_of(user)
-    if session is None or not request.FILES.get("file"):
-        messages.error(request, _("Cần mở ca giao dịch và chọn tệp kết quả của ngân hàng."))
-        return redirect("payouts:list", list_id=pl.pk)
+    pl = selectors.payout_list(user=user, pk=list_id)
     try:
         paid, failed, errors = services.apply_bank_results(
-            actor=user, payout_list=pl, source=request.FILES["file"], session=session
+            actor=user,
+            payout_list=pl,
+            source=request.FILES.get("file"),
+            session=counter_selectors.open_session_of(user=user),
         )
+    except ACCESS_ERRORS:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -283,72 +371,68 @@ def bank_results(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     return redirect("payouts:list", list_id=pl.pk)
 
 
-@login_required
+@guard(read="payouts.beneficiaries")
 def beneficiaries(request: HttpRequest) -> HttpResponse:
-    from buudien.core.scoping import scoped_by_unit
-    from buudien.core.text import search_terms
-    from buudien.payouts.models import Beneficiary
-
-    qs = scoped_by_unit(
-        Beneficiary.objects.select_related("point"), request.user, unit_field="point"
-    )
-    q = request.GET.get("q", "")
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    q = selectors.clean_text(request.GET.get("q", ""))
+    people = selectors.beneficiaries(user=request.user, q=q)[:100]
     return render(
         request,
         "payouts/beneficiaries.html",
-        {"people": [(b, mask_citizen_id(b.citizen_id)) for b in qs.order_by("name")[:100]], "q": q},
+        {"people": [(b, mask_citizen_id(b.citizen_id)) for b in people], "q": q},
     )
 
 
-@login_required
+@guard(read="payouts.beneficiaries", write="payouts.update_beneficiary")
 def beneficiary(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    from buudien.core.scoping import ensure_in_scope
-    from buudien.payouts.models import Beneficiary
-
     user = require_user(request.user)
-    person = Beneficiary.objects.select_related("point").get(pk=pk)
-    ensure_in_scope(user, person.point.path)
-    error = ""
+    person = selectors.beneficiary(user=user, pk=pk)
+    error = None
     if request.method == "POST":
-
-        def day(name: str) -> dt.date | None:
-            raw = request.POST.get(name, "")
-            return dt.date.fromisoformat(raw) if raw else None
-
         try:
-            services.update_beneficiary(
-                actor=user,
-                beneficiary=person,
-                status=request.POST.get("status") or None,
-                status_date=day("status_date"),
-                status_source=request.POST.get("status_source", ""),
-                method=request.POST.get("method") or None,
-                account_no=request.POST.get("account_no"),
-                authorised_name=request.POST.get("authorised_name"),
-                authorised_id=request.POST.get("authorised_id", ""),
-                authorised_until=day("authorised_until"),
-            )
+            services.update_beneficiary(actor=user, beneficiary=person, **_changes(request.POST))
+        except ACCESS_ERRORS:
+            raise
         except DomainError as exc:
-            error = exc.message
+            error = exc
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("payouts:beneficiary", pk=person.pk)
-    from buudien.core.audit import history
+    target = selectors.beneficiary_target(person)
+    context = {
+        "b": person,
+        "error": error,
+        "data": request.POST,
+        "can_edit": permissions.allows(user, "payouts.update_beneficiary", target),
+        "statuses": Beneficiary.Status.choices,
+        "methods": Beneficiary.Method.choices,
+        "payouts": selectors.beneficiary_lines(user=user, beneficiary=person),
+        "history": history(person)[:20],
+    }
+    return render(request, "payouts/beneficiary.html", context)
 
-    return render(
-        request,
-        "payouts/beneficiary.html",
-        {
-            "b": person,
-            "error": error,
-            "data": request.POST,
-            "statuses": person.Status.choices,
-            "methods": person.Method.choices,
-            "payouts": person.payouts.select_related("list__programme").order_by("-list__month")[
-                :24
-            ],
-            "history": history(person)[:20],
-        },
-    )
+
+def _changes(post: QueryDict) -> dict[str, Any]:
+    """The beneficiary form's fields as the service takes them; a bad date names its field."""
+    return {
+        "status": post.get("status") or None,
+        "status_date": _day(post, "status_date"),
+        "status_source": post.get("status_source", ""),
+        "method": post.get("method") or None,
+        "account_no": post.get("account_no"),
+        "authorised_name": post.get("authorised_name"),
+        "authorised_id": post.get("authorised_id", ""),
+        "authorised_until": _day(post, "authorised_until"),
+    }
+
+
+def _day(post: QueryDict, name: str) -> dt.date | None:
+    raw = (post.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2100:
+        raise DomainError(_("Ngày không hợp lệ; ghi theo dạng 2025-03-31."), field=name)
+    return day
