@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -100,3 +101,63 @@ def test_intake_batch_agency_result_and_return(
     action.get_by_role("button").click()
     expect(page.get_by_test_id("status")).to_contain_text("Đã trả cho công dân")
     _lookup(page, live_server, code, "Đã trả cho công dân")
+
+
+def _write_forms(page: Page) -> list[str]:
+    """The POST forms on the page, but the language and logout forms of every page."""
+    return [
+        str(action)
+        for action in page.locator("form[method='post' i]").evaluate_all(
+            "forms => forms.map(f => f.getAttribute('action') || location.pathname)"
+        )
+        if action not in {"/logout/", "/i18n/setlang/"}
+    ]
+
+
+def test_the_auditor_and_the_agency_officer_find_no_write_form_they_cannot_use(
+    page: Page,
+    live_server: LiveServer,
+    tree: Tree,
+    users: dict[str, User],
+    procedures: Any,
+    officer: User,
+) -> None:
+    from buudien.counter import services as counter_services
+    from buudien.dossiers import services
+    from buudien.dossiers.models import Batch
+    from tests.dossiers.conftest import CITIZEN, full_documents
+    from tests.factories import UserFactory
+
+    clerk = users[Role.CLERK]
+    session = counter_services.open_session(
+        clerk=clerk, unit=tree.point_a1, opening_cash=0, business_date=dt.date.today()
+    )
+    procedure = procedures["1.001193"]
+    d = services.intake(
+        clerk=clerk,
+        session=session,
+        procedure=procedure,
+        documents=full_documents(procedure),
+        **CITIZEN,
+    )
+    services.file_complaint(actor=clerk, dossier=d, kind="delay", description="Chậm")
+    batch = services.open_batch(
+        actor=clerk, agency=d.agency, direction=Batch.Direction.TO_AGENCY, dossiers=[d]
+    )
+    pages = [
+        "/dossiers/?which=open",
+        f"/dossiers/{d.code}/",
+        "/dossiers/batches/?agency=UBNDXA04",
+        f"/dossiers/batches/{batch.code}/",
+        "/dossiers/complaints/",
+        "/dossiers/procedures/",
+        "/dossiers/report/",
+    ]
+    auditor = UserFactory(username="kiemsoat-tinh", role=Role.AUDITOR, home_unit=tree.province)
+    for user in (auditor, officer):
+        _login(page, live_server, user.username)
+        for path in pages:
+            answer = page.goto(f"{live_server.url}{path}")
+            assert answer is not None and answer.status == 200, (user.username, path)
+            assert _write_forms(page) == [], (user.username, path)
+        _logout(page)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from buudien.core.errors import DomainError, Forbidden, OutOfScope
+from buudien.core.errors import DomainError, Forbidden
 from buudien.core.models import OutboxMessage, Role, User
 from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.dossiers import selectors, services
@@ -131,9 +131,10 @@ def test_the_whole_journey_with_batches_and_the_agency_officer(
     services.send_batch(actor=clerk, batch=batch)
     d.refresh_from_db()
     assert (d.status, d.place) == ("in_transit", "transit")
-    with pytest.raises((Forbidden, OutOfScope)):
-        services.confirm_batch(actor=users[Role.AUDITOR], batch=batch)
-    services.confirm_batch(
+    for not_the_agency in (users[Role.AUDITOR], clerk, users[Role.PROVINCE_MANAGER]):
+        with pytest.raises(Forbidden, match="dossiers.confirm_handover"):
+            services.confirm_handover(actor=not_the_agency, batch=batch)
+    services.confirm_handover(
         actor=officer, batch=batch, receipts={d.code: ("UB-123", dt.date(2026, 12, 1))}
     )
     d.refresh_from_db()
@@ -142,6 +143,8 @@ def test_the_whole_journey_with_batches_and_the_agency_officer(
         "UB-123",
         dt.date(2026, 12, 1),
     )
+    with pytest.raises(Forbidden, match="dossiers.agency_step"):
+        services.transition(dossier=d, actor=clerk, action="result_ready")
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(dossier=d, actor=officer, action="result_ready")
     assert OutboxMessage.objects.filter(ref=d.code, topic="dossier.result_ready").exists()
@@ -153,7 +156,9 @@ def test_the_whole_journey_with_batches_and_the_agency_officer(
         dossiers=[Dossier.objects.get(pk=d.pk)],
     )
     services.send_batch(actor=clerk, batch=back)
-    services.confirm_batch(actor=clerk, batch=back)
+    with pytest.raises(Forbidden, match="dossiers.confirm_arrival"):
+        services.confirm_arrival(actor=officer, batch=back)
+    services.confirm_arrival(actor=clerk, batch=back)
     d.refresh_from_db()
     assert d.status == "at_point"
     with pytest.raises(DomainError, match="người nhận"):
@@ -187,7 +192,7 @@ def test_invalid_transitions_and_stale_forms_are_refused(
         services.transition(dossier=d, actor=clerk, action="withdraw", expected_version=version)
 
 
-def test_public_lookup_reveals_nothing_for_a_wrong_phone_and_is_throttled(
+def test_public_lookup_reveals_nothing_for_a_wrong_phone(
     clerk_session: CounterSession,
     users: dict[str, User],
     procedures: dict[str, Procedure],
@@ -203,12 +208,68 @@ def test_public_lookup_reveals_nothing_for_a_wrong_phone_and_is_throttled(
     wrong_code = client.get("/api/public/dossiers/HS250314999999?phone_last4=5678")
     assert wrong_phone.status_code == wrong_code.status_code == 404
     assert wrong_phone.json() == wrong_code.json()
-    for _ in range(4):
-        client.get(f"/api/public/dossiers/{d.code}?phone_last4=1111")
-    throttled = client.get(f"/api/public/dossiers/{d.code}?phone_last4=5678")
-    assert throttled.status_code == 429
-    page = Client().get(f"/tra-cuu/?code={d.code}&phone_last4=5678").content.decode()
-    assert "quá nhiều lần" in page
+
+
+def _api_lookup(client: Client, code: str, last4: str, token: str = "") -> int:
+    query = f"?phone_last4={last4}" + (f"&token={token}" if token else "")
+    return int(client.get(f"/api/public/dossiers/{code}{query}").status_code)
+
+
+def test_a_strangers_wrong_tries_throttle_him_but_never_lock_out_the_citizen(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    d = take_in(clerk_session, users[Role.CLERK], procedures["1.001193"])
+    kiosk = "203.0.113.7"
+    stranger = Client(REMOTE_ADDR=kiosk)
+    assert [_api_lookup(stranger, d.code, f"11{i:02d}") for i in range(5)] == [404] * 5
+    assert _api_lookup(stranger, d.code, "5678") == 429
+    page = stranger.get(f"/tra-cuu/?code={d.code}&phone_last4=5678")
+    assert page.status_code == 429
+    assert "quá nhiều lần" in page.content.decode()
+    assert _api_lookup(Client(REMOTE_ADDR="198.51.100.2"), d.code, "5678") == 200
+    token = selectors.lookup_token(d.code)
+    same_kiosk = Client(REMOTE_ADDR=kiosk)
+    assert _api_lookup(same_kiosk, d.code, "5678", token) == 200
+    with_slip = same_kiosk.get(f"/tra-cuu/?code={d.code}&t={token}&phone_last4=5678")
+    assert with_slip.status_code == 200
+    assert "Đã tiếp nhận tại điểm" in with_slip.content.decode()
+    forged = "0" * 16  # a forged token is no slip
+    assert _api_lookup(Client(REMOTE_ADDR=kiosk), d.code, "5678", forged) == 429
+
+
+def test_new_device_cookies_do_not_escape_the_codes_budget_at_one_address(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    d = take_in(clerk_session, users[Role.CLERK], procedures["1.001193"])
+    for device in range(4):
+        client = Client(REMOTE_ADDR="203.0.113.9")
+        client.cookies["buudien_device"] = f"thiet-bi-{device:04d}"
+        assert [_api_lookup(client, d.code, "1111") for _ in range(5)] == [404] * 5
+        assert _api_lookup(client, d.code, "5678") == 429
+    fresh = Client(REMOTE_ADDR="203.0.113.9")
+    fresh.cookies["buudien_device"] = "thiet-bi-moi-hoan-toan"
+    assert _api_lookup(fresh, d.code, "5678") == 429
+    assert _api_lookup(fresh, d.code, "5678", selectors.lookup_token(d.code)) == 200
+
+
+def test_the_slips_qr_code_carries_the_lookup_token(
+    clerk_session: CounterSession,
+    users: dict[str, User],
+    procedures: dict[str, Procedure],
+) -> None:
+    d = take_in(clerk_session, users[Role.CLERK], procedures["1.001193"])
+    client = Client()
+    client.force_login(users[Role.CLERK])
+    slip = client.get(f"/dossiers/{d.code}/slip/").content.decode()
+    token = selectors.lookup_token(d.code)
+    assert len(token) == 16
+    assert f"t={token}" in slip
+    form = Client().get(f"/tra-cuu/?code={d.code}&t={token}").content.decode()
+    assert f'value="{token}"' in form
 
 
 def test_an_unconfirmed_batch_becomes_an_alert_after_one_working_day(
@@ -228,8 +289,9 @@ def test_an_unconfirmed_batch_becomes_an_alert_after_one_working_day(
     )
     services.send_batch(actor=clerk, batch=batch)
     Batch.objects.filter(pk=batch.pk).update(sent_at=dt.datetime(2025, 3, 14, 10, tzinfo=TZ))
-    assert selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 17, 16, tzinfo=TZ)) == []
-    alerts = selectors.unconfirmed_batches(clerk, now=dt.datetime(2025, 3, 18, 8, tzinfo=TZ))
+    monday = dt.datetime(2025, 3, 17, 16, tzinfo=TZ)
+    assert selectors.unconfirmed_batches(user=clerk, now=monday) == []
+    alerts = selectors.unconfirmed_batches(user=clerk, now=dt.datetime(2025, 3, 18, 8, tzinfo=TZ))
     assert [b.code for b in alerts] == [batch.code]
 
 
@@ -252,7 +314,7 @@ def test_report_counts_received_and_returned_and_the_indicator_follows(
         status="returned", place="citizen", returned_at=at + dt.timedelta(days=1)
     )
     rows = selectors.breakdown(
-        users[Role.PROVINCE_MANAGER],
+        user=users[Role.PROVINCE_MANAGER],
         by="procedure",
         start=dt.date(2025, 3, 1),
         end=dt.date(2025, 3, 31),
@@ -281,11 +343,11 @@ def test_a_complaint_gets_five_or_seven_working_days_and_is_resolved(
     client = Client()
     client.force_login(clerk)
     client.post(
-        "/dossiers/complaints/",
+        "/dossiers/complaints/new/",
         {"dossier": d.code, "kind": "delay", "description": "Quá hẹn chưa có kết quả"},
     )
     client.post(
-        "/dossiers/complaints/",
+        "/dossiers/complaints/new/",
         {
             "dossier": d.code,
             "kind": "lost",
@@ -297,13 +359,20 @@ def test_a_complaint_gets_five_or_seven_working_days_and_is_resolved(
     today = local.received_at.astimezone(TZ).date()
     assert local.due_date == add_working_days(today, 5)
     assert between.due_date == add_working_days(today, 7)
-    client.post(
-        "/dossiers/complaints/",
-        {"complaint": local.pk, "resolution": "Đã xin lỗi", "compensation": "50000"},
-    )
+    resolve = f"/dossiers/complaints/{local.pk}/resolve/"
+    refused = client.post(resolve, {"resolution": "Đã xin lỗi", "compensation": "50000"})
+    assert refused.status_code == 403
+    assert "dossiers.resolve_complaint" in refused.content.decode()
+    manager = Client()
+    manager.force_login(users[Role.AREA_MANAGER])
+    manager.post(resolve, {"resolution": "Đã xin lỗi", "compensation": "50000"})
     local.refresh_from_db()
     assert (local.resolution, local.compensation) == ("Đã xin lỗi", 50_000)
     assert local.resolved_at is not None
+    again = manager.post(resolve, {"resolution": "Lần nữa", "compensation": "90000"}, follow=True)
+    assert "đã được giải quyết" in again.content.decode()
+    local.refresh_from_db()
+    assert local.compensation == 50_000
 
 
 def test_procedures_import_from_excel_with_a_row_report(
@@ -399,17 +468,17 @@ def test_agency_api_sees_only_its_dossiers_and_records_steps(
     )
     assert moved.json()["appointment_date"] == "2026-12-10"
     asked = api.post(
-        f"/api/dossiers/{mine.code}/steps",
+        f"/api/dossiers/{mine.code}/agency-steps",
         {"action": "request_supplement", "what": "Bản sao sổ hộ khẩu"},
         content_type="application/json",
     )
     assert asked.json()["status"] == "supplement_requested"
     refused = api.post(
-        f"/api/dossiers/{other.code}/steps",
+        f"/api/dossiers/{other.code}/agency-steps",
         {"action": "result_ready"},
         content_type="application/json",
     )
-    assert refused.status_code in {403, 404}
+    assert refused.status_code == 404
     wrong = api.post(
         f"/api/dossiers/{mine.code}/steps", {"action": "return"}, content_type="application/json"
     )

@@ -128,9 +128,12 @@ class NothingLost(TestCase):
                     services.send_batch(actor=clerk, batch=batch)
             else:
                 batch = Batch.objects.filter(state=Batch.State.SENT).order_by("created_at").first()
-                if batch is not None:
-                    actor = officer if batch.direction == Batch.Direction.TO_AGENCY else clerk
-                    services.confirm_batch(actor=actor, batch=batch)
+                if batch is None:
+                    pass
+                elif batch.direction == Batch.Direction.TO_AGENCY:
+                    services.confirm_handover(actor=officer, batch=batch)
+                else:
+                    services.confirm_arrival(actor=clerk, batch=batch)
             self._check(dossiers)
 
     def _check(self, dossiers: list[Dossier]) -> None:

@@ -1,19 +1,27 @@
 """Dossier API: the public look-up (no login) and the agencies' side (scoped to their own)."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from buudien.core.permissions import guard
 from buudien.core.scoping import require_user
+from buudien.core.throttle import client_address
 from buudien.dossiers import selectors, services
-from buudien.dossiers.errors import DossierCode, DossierError
-from buudien.dossiers.models import Batch, Dossier
+from buudien.dossiers.models import Dossier, Status
 
 public_router = Router(tags=["public"], auth=None)
 router = Router(tags=["dossiers"])
+
+DossierCodePath = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9]+$")]
+BatchCodePath = Annotated[str, Path(max_length=24, pattern=r"^[A-Za-z0-9]+$")]
+DossierCodeKey = Annotated[str, Field(max_length=20)]
+STATUS_PATTERN = "^(" + "|".join(Status.values) + ")?$"
+MAX_VERSION = 2**31 - 1
 
 
 class StepOut(Schema):
@@ -31,15 +39,22 @@ class PublicOut(Schema):
     steps: list[StepOut]
 
 
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 @public_router.get("/dossiers/{code}", response=PublicOut)
-def lookup(request: HttpRequest, code: str, phone_last4: str = "") -> dict[str, object]:
-    """A citizen's look-up: the dossier code and the last four digits of his phone."""
+@guard(read="public.lookup")
+def lookup(
+    request: HttpRequest,
+    code: DossierCodePath,
+    phone_last4: Annotated[str, Query(pattern=r"^\d{4}$")],
+    token: Annotated[str, Query(max_length=32)] = "",
+) -> dict[str, object]:
+    """A citizen's look-up: the dossier code and the last four digits of his phone (and the
+    slip's token, which a stranger's tries on the code cannot lock out)."""
     view = selectors.public_lookup(
-        code=code, phone_last4=phone_last4, address=client_address(request)
+        code=code,
+        phone_last4=phone_last4,
+        address=client_address(request),
+        device=request.COOKIES.get(selectors.DEVICE_COOKIE, "")[:64],
+        token=token,
     )
     return {
         "code": view.code,
@@ -79,38 +94,67 @@ class DossierOut(Schema):
 
 
 class StepIn(Schema):
-    action: str
-    version: int | None = None
-    note: str = ""
-    what: str = ""
+    """One of the post's own steps on a dossier."""
+
+    action: Literal["supplement", "dispatch", "delivery_failed", "return", "withdraw"]
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
+    note: str = Field("", max_length=500)
+    reason: str = Field("", max_length=500)
+    next_attempt: dt.date | None = None
+    receiver: str = Field("", max_length=200)
+
+
+class AgencyStepIn(Schema):
+    """One of the agency's own steps on a dossier it holds."""
+
+    action: Literal["request_supplement", "result_ready", "reject"]
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
+    note: str = Field("", max_length=500)
+    what: str = Field("", max_length=500)
     by: dt.date | None = None
-    reason: str = ""
-    appointment_date: dt.date | None = None
-    receipt_no: str = ""
+    reason: str = Field("", max_length=500)
 
 
 class ConfirmIn(Schema):
-    receipts: dict[str, str] = Field(default_factory=dict)
-    appointments: dict[str, dt.date] = Field(default_factory=dict)
+    receipts: dict[DossierCodeKey, Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=dict, max_length=500
+    )
+    appointments: dict[DossierCodeKey, dt.date] = Field(default_factory=dict, max_length=500)
+
+
+class ConfirmOut(Schema):
+    code: str
+    state: str
+
+
+class AppointmentIn(Schema):
+    appointment_date: dt.date
+    receipt_no: str = Field("", max_length=40)
 
 
 @router.get("/", response=list[DossierOut])
 @paginate(PageNumberPagination, page_size=100)
-def list_dossiers(request: HttpRequest, status: str = "", due: str = "") -> QuerySet[Dossier]:
+@guard(read="dossiers.view")
+def list_dossiers(
+    request: HttpRequest,
+    status: Annotated[str, Query(pattern=STATUS_PATTERN)] = "",
+    due: Annotated[str, Query(pattern="^(today|week|overdue|open)?$")] = "",
+) -> QuerySet[Dossier]:
     """Dossiers in scope (an agency officer: those handed to his agency)."""
     if due:
-        return selectors.due_list(request.user, selectors.DueFilter(which=due))
-    qs = selectors.dossiers(request.user)
+        return selectors.due_list(user=request.user, flt=selectors.DueFilter(which=due))
+    qs = selectors.dossiers(user=request.user)
     return qs.filter(status=status) if status else qs
 
 
 @router.post("/{code}/steps", response=DossierOut)
-def step(request: HttpRequest, code: str, payload: StepIn) -> Dossier:
-    """Record an appointment date, request a supplement, mark a result ready, …"""
+@guard(write="dossiers.post_step")
+def step(request: HttpRequest, code: DossierCodePath, payload: StepIn) -> Dossier:
+    """The post's own steps: supplemented, out for delivery, delivery failed, returned, …"""
     actor = require_user(request.user)
-    data = payload.dict(exclude={"action", "version", "note"})
+    data = payload.model_dump(exclude={"action", "version", "note"})
     return services.transition(
-        dossier=selectors.dossier(actor, code),
+        dossier=selectors.dossier(user=actor, code=code),
         actor=actor,
         action=payload.action,
         expected_version=payload.version,
@@ -119,32 +163,43 @@ def step(request: HttpRequest, code: str, payload: StepIn) -> Dossier:
     )
 
 
-@router.post("/batches/{batch_code}/confirm")
-def confirm(request: HttpRequest, batch_code: str, payload: ConfirmIn) -> dict[str, str]:
+@router.post("/{code}/agency-steps", response=DossierOut)
+@guard(write="dossiers.agency_step")
+def agency_step(request: HttpRequest, code: DossierCodePath, payload: AgencyStepIn) -> Dossier:
+    """The agency's own steps: a supplement requested, the result ready, a refusal."""
+    actor = require_user(request.user)
+    data = payload.model_dump(exclude={"action", "version", "note"})
+    return services.transition(
+        dossier=selectors.dossier(user=actor, code=code),
+        actor=actor,
+        action=payload.action,
+        expected_version=payload.version,
+        note=payload.note,
+        **data,
+    )
+
+
+@router.post("/batches/{batch_code}/confirm", response=ConfirmOut)
+@guard(write="dossiers.confirm_handover")
+def confirm(request: HttpRequest, batch_code: BatchCodePath, payload: ConfirmIn) -> dict[str, str]:
     """The agency confirms that a hand-over slip arrived with every dossier in it."""
     actor = require_user(request.user)
-    batch = Batch.objects.filter(code=batch_code).first()
-    if batch is None:
-        raise DossierError("Không có biên bản này.", code=DossierCode.NOT_FOUND)
+    batch = selectors.batch(user=actor, code=batch_code)
     receipts = {
-        c: (payload.receipts.get(c, ""), payload.appointments.get(c))
+        c.upper(): (payload.receipts.get(c, ""), payload.appointments.get(c))
         for c in set(payload.receipts) | set(payload.appointments)
     }
-    done = services.confirm_batch(actor=actor, batch=batch, receipts=receipts)
+    done = services.confirm_handover(actor=actor, batch=batch, receipts=receipts)
     return {"code": done.code, "state": done.state}
 
 
-class AppointmentIn(Schema):
-    appointment_date: dt.date
-    receipt_no: str = ""
-
-
 @router.post("/{code}/appointment", response=DossierOut)
-def appointment(request: HttpRequest, code: str, payload: AppointmentIn) -> Dossier:
+@guard(write="dossiers.agency_step")
+def appointment(request: HttpRequest, code: DossierCodePath, payload: AppointmentIn) -> Dossier:
     """The agency records its appointment date (and receipt number) for a dossier."""
     actor = require_user(request.user)
     return services.record_appointment(
-        dossier=selectors.dossier(actor, code),
+        dossier=selectors.dossier(user=actor, code=code),
         actor=actor,
         appointment_date=payload.appointment_date,
         receipt_no=payload.receipt_no,

@@ -1,3 +1,5 @@
+"""Dossier errors: a stable code for the API beside the Vietnamese message."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -7,13 +9,13 @@ from buudien.core.errors import DomainError
 
 class DossierCode(StrEnum):
     MISSING_DOCUMENT = "dossier.missing_document"
-    UNKNOWN_PROCEDURE = "dossier.unknown_procedure"
     NOT_BY_POST = "dossier.not_by_post"
     TRANSITION_NOT_ALLOWED = "dossier.transition_not_allowed"
     STALE = "dossier.stale"
     BATCH_INVALID = "dossier.batch_invalid"
+    BATCH_ALREADY_SETTLED = "dossier.batch_already_settled"
+    COMPLAINT_ALREADY_SETTLED = "dossier.complaint_already_settled"
     NOT_FOUND = "dossier.not_found"
-    THROTTLED = "dossier.throttled"
 
 
 class DossierError(DomainError):

@@ -10,6 +10,7 @@ from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, ParsedRow
 from buudien.core.text import build_search_text, fold
 from buudien.dossiers.models import DossierDocument, Procedure, RequiredDocument
+from buudien.network import selectors as network_selectors
 from buudien.network.models import Partner
 
 FORMS = {"ban chinh": "original", "ban sao": "copy", "ban chinh hoac ban sao": "either"}
@@ -64,7 +65,8 @@ class ProcedureImport(ImportSpec):
         return str(values["code"]).strip()
 
     def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
-        self.agencies = {p.code: p for p in Partner.objects.all()}
+        # Only the agencies the importing user deals with: another province's stay unknown.
+        self.agencies = {p.code: p for p in network_selectors.partners(actor)}
 
     def validate_row(self, row: ParsedRow, actor: Any) -> None:
         if str(row.values["agency"]).upper() not in self.agencies:

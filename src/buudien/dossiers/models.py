@@ -293,15 +293,3 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return f"KN {self.pk} {self.kind}"
-
-
-class LookupAttempt(models.Model):
-    """Public look-ups, kept to throttle guessing per address and per code."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    address = models.CharField(max_length=64, db_index=True)
-    code = models.CharField(max_length=40, db_index=True)
-    success = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"{self.at} {self.address} {self.code}"

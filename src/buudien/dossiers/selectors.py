@@ -8,39 +8,90 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
-from buudien.core.errors import NotFound
-from buudien.core.models import Role
-from buudien.core.scoping import ensure_in_scope, scope_of, scoped, scoped_by_unit
+from buudien.core import throttle
+from buudien.core.errors import NotFound, Throttled
+from buudien.core.ids import mask_citizen_id, mask_phone
+from buudien.core.models import OutboxMessage, Role
+from buudien.core.scoping import scope_of, scoped, scoped_by_unit
 from buudien.core.text import search_terms
 from buudien.dossiers.calendar import add_working_days, working_days_late
 from buudien.dossiers.errors import DossierCode, DossierError
-from buudien.dossiers.models import Batch, Dossier, LookupAttempt, Procedure, Status
+from buudien.dossiers.models import (
+    Batch,
+    BatchItem,
+    Complaint,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Procedure,
+    RequiredDocument,
+    Status,
+)
 from buudien.dossiers.services import OPEN_STATES
-from buudien.network.models import PostUnit
+from buudien.network import selectors as network_selectors
+from buudien.network.models import Partner, PostUnit
 
-LOOKUP_WINDOW = dt.timedelta(minutes=10)
-LOOKUPS_PER_ADDRESS = 20
-LOOKUPS_PER_CODE = 5
+# The public look-up: failures counted per (code, address, device), per (code, address) and per
+# address, so that a stranger guessing one code neither locks out its citizen elsewhere nor
+# shares a kiosk's budget with everybody behind it.
+LOOKUP_WINDOW = dt.timedelta(minutes=15)
+LOOKUPS_PER_DEVICE = 5
+LOOKUPS_PER_CODE = 20
+LOOKUPS_PER_ADDRESS = 200
+TOKEN_LENGTH = 16
+DEVICE_COOKIE = "buudien_device"
 
 
-def dossiers(user: Any) -> QuerySet[Dossier]:
+def dossiers(*, user: Any) -> QuerySet[Dossier]:
     """Dossiers a user may see: his subtree's, or for an agency officer his agency's."""
     qs = Dossier.objects.select_related("procedure", "point", "agency")
-    scope = scope_of(user)
     if getattr(user, "role", None) == Role.PARTNER_OFFICER:
-        return qs.filter(agency_id=scope.partner_id) if scope.partner_id else qs.none()
+        partner_id = scope_of(user).partner_id
+        return qs.filter(agency_id=partner_id) if partner_id else qs.none()
     return scoped_by_unit(qs, user, unit_field="point")
 
 
-def dossier(user: Any, code: str) -> Dossier:
-    found = dossiers(user).filter(code=code.strip().upper()).first()
+def dossier(*, user: Any, code: str) -> Dossier:
+    """One dossier in the user's scope; any other code is simply not found."""
+    found = dossiers(user=user).filter(code=str(code).strip().upper()[:20]).first()
     if found is None:
-        exists = Dossier.objects.filter(code=code.strip().upper()).select_related("point").first()
-        if exists is not None:
-            ensure_in_scope(user, exists.point.path)
-        raise NotFound(f"Không tìm thấy hồ sơ {code}.")
+        raise NotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": str(code)[:20]})
     return found
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    """A dossier's page: its history, documents, complaints and the citizen's data."""
+
+    dossier: Dossier
+    events: list[DossierEvent]
+    documents: list[DossierDocument]
+    complaints: list[Complaint]
+    citizen_id: str
+    phone: str
+    late: int
+
+
+def dossier_page(*, user: Any, code: str) -> DossierPage:
+    """Full citizen id and phone only for a user whose unit scope covers the point."""
+    d = dossier(user=user, code=code)
+    full = scope_of(user).covers(d.point.path)
+    return DossierPage(
+        dossier=d,
+        events=list(d.events.select_related("actor")),
+        documents=documents(dossier=d),
+        complaints=list(d.complaints.all()),
+        citizen_id=d.citizen_id if full else mask_citizen_id(d.citizen_id),
+        phone=d.phone if full else mask_phone(d.phone),
+        late=late_days(d),
+    )
+
+
+def documents(*, dossier: Dossier) -> list[DossierDocument]:
+    return list(dossier.documents.all())
 
 
 @dataclass
@@ -52,10 +103,11 @@ class DueFilter:
     q: str = ""
 
 
+# Positional arguments too: bench/dossiers.py calls it that way.
 def due_list(user: Any, flt: DueFilter, today: dt.date | None = None) -> QuerySet[Dossier]:
     """Open dossiers due today, this week or already late, by the current step's due date."""
     today = today or timezone.localdate()
-    qs = dossiers(user).filter(status__in=OPEN_STATES)
+    qs = dossiers(user=user).filter(status__in=OPEN_STATES)
     if flt.which == "today":
         qs = qs.filter(step_due=today)
     elif flt.which == "week":
@@ -81,23 +133,110 @@ def late_days(d: Dossier, today: dt.date | None = None) -> int:
     return working_days_late(d.step_due, today or timezone.localdate())
 
 
-def unconfirmed_batches(user: Any, now: dt.datetime | None = None) -> list[Batch]:
+def batches(*, user: Any) -> QuerySet[Batch]:
+    """Hand-over slips a user may see: his units', or for an agency officer his agency's."""
+    qs = Batch.objects.select_related("agency", "unit", "created_by")
+    if getattr(user, "role", None) == Role.PARTNER_OFFICER:
+        partner_id = scope_of(user).partner_id
+        return qs.filter(agency_id=partner_id) if partner_id else qs.none()
+    return scoped(qs, user, path_field="unit__path")
+
+
+def batch(*, user: Any, code: str) -> Batch:
+    found = batches(user=user).filter(code=str(code).strip().upper()[:24]).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy biên bản %(code)s.") % {"code": str(code)[:24]})
+    return found
+
+
+def batch_items(*, batch: Batch) -> list[BatchItem]:
+    return list(batch.items.select_related("dossier", "dossier__procedure"))
+
+
+def unconfirmed_batches(*, user: Any, now: dt.datetime | None = None) -> list[Batch]:
     """Batches sent but not confirmed after one working day: nothing may be lost silently."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    sent = scoped(Batch.objects.filter(state=Batch.State.SENT), user, path_field="unit__path")
+    sent = batches(user=user).filter(state=Batch.State.SENT)
     return [
         b
-        for b in sent.select_related("agency", "unit")
+        for b in sent
         if b.sent_at and add_working_days(timezone.localtime(b.sent_at).date(), 1) < today
     ]
 
 
-def procedures(query: str = "") -> QuerySet[Procedure]:
+def ready_for_batch(*, user: Any, agency: Partner) -> tuple[list[Dossier], list[Dossier]]:
+    """Dossiers waiting to go to the agency, and results waiting to come back from it."""
+    mine = dossiers(user=user).filter(agency=agency, batch__isnull=True)
+    ready = list(mine.filter(status__in=[Status.RECEIVED, Status.SUPPLEMENTED])[:300])
+    back = list(mine.filter(status__in=[Status.RESULT_READY, Status.REJECTED])[:300])
+    return ready, back
+
+
+def complaints(*, user: Any) -> QuerySet[Complaint]:
+    """Complaints about the dossiers a user may see."""
+    return Complaint.objects.filter(dossier__in=dossiers(user=user)).select_related(
+        "dossier", "dossier__point"
+    )
+
+
+def complaint(*, user: Any, pk: Any) -> Complaint:
+    found = complaints(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy khiếu nại."))
+    return found
+
+
+def agencies(*, user: Any) -> QuerySet[Partner]:
+    """Agencies with procedures that the user's scope deals with."""
+    return (
+        network_selectors.partners(user)
+        .filter(pk__in=Procedure.objects.values("agency"))
+        .order_by("name")
+    )
+
+
+def agency(*, user: Any, code: str) -> Partner:
+    found = agencies(user=user).filter(code=str(code).strip().upper()[:32]).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy cơ quan %(code)s.") % {"code": str(code)[:32]})
+    return found
+
+
+def procedures(*, query: str = "") -> QuerySet[Procedure]:
+    """The catalogue of procedures filed by post (the same for everybody)."""
     qs = Procedure.objects.filter(is_active=True).select_related("agency")
     for term in search_terms(query):
         qs = qs.filter(search_text__contains=term)
     return qs
+
+
+def procedure(*, code: str) -> Procedure:
+    found = procedures().filter(code=str(code).strip()[:32]).first()
+    if found is None:
+        raise NotFound(_("Không có thủ tục mã %(code)s.") % {"code": str(code)[:32]})
+    return found
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A message sent to a citizen, with the phone masked."""
+
+    at: dt.datetime
+    to: str
+    topic: str
+    body: str
+    ref: str
+
+
+def outbox(*, user: Any, limit: int = 200) -> list[OutboxRow]:
+    """Messages about the dossiers in the user's scope, newest first, phones masked."""
+    codes = dossiers(user=user).values("code")
+    messages = OutboxMessage.objects.filter(topic__startswith="dossier.", ref__in=codes)
+    return [
+        OutboxRow(m.created_at, mask_phone(m.to), m.topic, m.body, m.ref)
+        for m in messages.order_by("-created_at")[:limit]
+    ]
 
 
 @dataclass
@@ -111,26 +250,51 @@ class PublicView:
     steps: list[tuple[dt.datetime, str]]
 
 
-def public_lookup(*, code: str, phone_last4: str, address: str) -> PublicView:
+def lookup_token(code: str) -> str:
+    """The token printed in the slip's QR code: whoever holds the slip holds the token."""
+    value = str(code).strip().upper()
+    return salted_hmac("buudien.dossiers.lookup", value, algorithm="sha256").hexdigest()[
+        :TOKEN_LENGTH
+    ]
+
+
+def lookup_budgets(
+    *, code: str, address: str, device: str, token_ok: bool
+) -> list[throttle.Budget]:
+    """The narrow budgets first (a success clears them), the address's last."""
+    wide = throttle.Budget(("lookup", address), LOOKUPS_PER_ADDRESS, LOOKUP_WINDOW)
+    if token_ok:
+        # The slip's holder: never counted against the code's budgets, which strangers spend.
+        return [
+            throttle.Budget(
+                ("lookup-slip", code, address, device), LOOKUPS_PER_DEVICE, LOOKUP_WINDOW
+            ),
+            wide,
+        ]
+    return [
+        throttle.Budget(("lookup", code, address, device), LOOKUPS_PER_DEVICE, LOOKUP_WINDOW),
+        throttle.Budget(("lookup", code, address), LOOKUPS_PER_CODE, LOOKUP_WINDOW),
+        wide,
+    ]
+
+
+def public_lookup(
+    *, code: str, phone_last4: str, address: str, device: str = "", token: str = ""
+) -> PublicView:
     """What a citizen may see of his dossier; the same refusal for a wrong code or phone."""
-    code = code.strip().upper()[:40]
-    since = timezone.now() - LOOKUP_WINDOW
-    recent = LookupAttempt.objects.filter(at__gte=since)
-    if (
-        recent.filter(address=address).count() >= LOOKUPS_PER_ADDRESS
-        or recent.filter(code=code, success=False).count() >= LOOKUPS_PER_CODE
-    ):
-        raise DossierError(
-            "Bạn tra cứu quá nhiều lần. Hãy thử lại sau 10 phút.", code=DossierCode.THROTTLED
-        )
+    code = str(code).strip().upper()[:20]
+    token_ok = bool(token) and constant_time_compare(str(token), lookup_token(code))
+    budgets = lookup_budgets(code=code, address=address, device=device[:64], token_ok=token_ok)
+    if throttle.spent(budgets) is not None:
+        raise Throttled(_("Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút."))
     found = Dossier.objects.select_related("procedure").filter(code=code).first()
     ok = found is not None and len(phone_last4) == 4 and found.phone.endswith(phone_last4)
-    LookupAttempt.objects.create(address=address, code=code, success=ok)
     if not ok or found is None:
+        throttle.fail(budgets)
         raise DossierError(
-            "Không tìm thấy hồ sơ với mã và số điện thoại này.", code=DossierCode.NOT_FOUND
+            _("Không tìm thấy hồ sơ với mã và số điện thoại này."), code=DossierCode.NOT_FOUND
         )
-    steps = [(e.at, str(Status(e.to_status).label)) for e in found.events.all()]
+    throttle.clear(budgets[:-1])
     return PublicView(
         code=found.code,
         procedure=found.procedure.name,
@@ -138,7 +302,7 @@ def public_lookup(*, code: str, phone_last4: str, address: str) -> PublicView:
         received_on=timezone.localtime(found.received_at).date(),
         due_date=found.due_date,
         appointment_date=found.appointment_date,
-        steps=steps,
+        steps=[(e.at, str(Status(e.to_status).label)) for e in found.events.all()],
     )
 
 
@@ -185,13 +349,13 @@ def counts_by_subtree(
     return out
 
 
-def breakdown(user: Any, *, by: str, start: dt.date, end: dt.date) -> list[Breakdown]:
+def breakdown(*, user: Any, by: str, start: dt.date, end: dt.date) -> list[Breakdown]:
     """Dossiers received and returned in a period by point, agency, procedure or channel,
     with the share returned by the promised date."""
-    return breakdowns(user, start=start, end=end)[by]
+    return breakdowns(user=user, start=start, end=end)[by]
 
 
-def breakdowns(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
+def breakdowns(*, user: Any, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
     """All four breakdowns from two grouped queries."""
     from django.db.models import Count, F
 
@@ -207,7 +371,7 @@ def breakdowns(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[Bre
         "procedure__name",
         "channel",
     )
-    base = dossiers(user)
+    base = dossiers(user=user)
     received = list(
         base.filter(received_at__gte=lo, received_at__lt=hi)
         .values(*keys)
@@ -238,3 +402,17 @@ def breakdowns(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[Bre
                     item.on_time += r["ok"]
         out[by] = sorted(table.values(), key=lambda b: -b.received)
     return out
+
+
+def dossiers_by_code(*, user: Any, codes: list[str]) -> list[Dossier]:
+    """The dossiers with these codes, each in the user's scope, or not found."""
+    wanted = {str(c).strip().upper()[:20] for c in codes}
+    found = list(dossiers(user=user).filter(code__in=wanted))
+    if len(found) != len(wanted):
+        missing = sorted(wanted - {d.code for d in found})
+        raise NotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": ", ".join(missing[:3])})
+    return found
+
+
+def required_documents(*, procedure: Procedure) -> list[RequiredDocument]:
+    return list(procedure.documents.all())

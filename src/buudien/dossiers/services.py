@@ -6,24 +6,28 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from buudien.core import audit
-from buudien.core.errors import DomainError, Forbidden
+from buudien.core import audit, permissions
+from buudien.core.errors import DomainError
+from buudien.core.excel import ImportReport, run_import
 from buudien.core.ids import normalise_phone, parse_citizen_id
-from buudien.core.models import Role, User
+from buudien.core.models import User
 from buudien.core.notify import notify
-from buudien.core.scoping import ensure_in_scope, scope_of
-from buudien.core.text import build_search_text
+from buudien.core.permissions import Target
+from buudien.core.text import build_search_text, fold
+from buudien.core.uploads import check_upload
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
 from buudien.dossiers.calendar import add_working_days
 from buudien.dossiers.errors import DossierCode, DossierError
+from buudien.dossiers.importers import ProcedureImport
 from buudien.dossiers.models import (
     Batch,
     BatchItem,
@@ -36,6 +40,9 @@ from buudien.dossiers.models import (
     RequiredDocument,
     Status,
 )
+
+if TYPE_CHECKING:
+    from buudien.network.models import Partner, PostUnit
 
 S = Status
 
@@ -131,6 +138,28 @@ TRANSITIONS: dict[str, Step] = {
 }
 TERMINAL = {S.RETURNED, S.WITHDRAWN}
 OPEN_STATES = [s for s in S.values if s not in TERMINAL]
+# Steps taken for a whole hand-over slip at once, never one dossier at a time.
+BATCH_STEPS = frozenset({"send", "hand_over", "collect", "arrive"})
+POST_STEPS = [n for n, s in TRANSITIONS.items() if not s.by_agency and n not in BATCH_STEPS]
+AGENCY_STEPS = [n for n, s in TRANSITIONS.items() if s.by_agency and n not in BATCH_STEPS]
+SLIP_KINDS = ("pdf", "jpg", "png")
+FORMS = frozenset({RequiredDocument.Form.ORIGINAL.value, RequiredDocument.Form.COPY.value})
+MAX_COPIES = 99
+MAX_COMPENSATION = 1_000_000_000
+
+
+def step_rule(action: str) -> str:
+    """The matrix's action for a step: the agency's own steps, or the post's."""
+    step = TRANSITIONS.get(action)
+    return "dossiers.agency_step" if step is not None and step.by_agency else "dossiers.post_step"
+
+
+def target_of(d: Dossier) -> Target:
+    return Target(path=d.point.path, agency_id=d.agency_id)
+
+
+def batch_target(b: Batch) -> Target:
+    return Target(path=b.unit.path, agency_id=b.agency_id)
 
 
 def allowed_actions(dossier: Dossier) -> list[str]:
@@ -154,6 +183,18 @@ def _new_code(day: dt.date) -> str:
 
 
 def _check_documents(procedure: Procedure, documents: Sequence[DocumentIn]) -> None:
+    known = {r.pk for r in procedure.documents.all()}
+    for d in documents:
+        if (d.required_id and d.required_id not in known) or d.form not in FORMS:
+            raise DomainError(
+                _("Giấy tờ «%(name)s» không hợp lệ.") % {"name": d.name[:60]}, field="documents"
+            )
+        if not 0 <= d.count <= MAX_COPIES:
+            raise DomainError(
+                _("Số bản của «%(name)s» phải từ 0 đến %(max)s.")
+                % {"name": d.name[:60], "max": MAX_COPIES},
+                field="documents",
+            )
     given = {d.required_id: d for d in documents if d.required_id}
     missing = []
     for req in procedure.documents.all():
@@ -218,29 +259,29 @@ def intake(
 ) -> Dossier:
     """Take in a complete dossier, post its fees in the clerk's session, promise a date."""
     point = session.unit
-    ensure_in_scope(clerk, point.path)
+    permissions.require(clerk, "dossiers.intake", Target(path=point.path))
     if request_key:
-        earlier = Dossier.objects.filter(note__startswith=f"[{request_key}]").first()
+        earlier = Dossier.objects.filter(
+            point=point, received_by=clerk, note__startswith=f"[{request_key}]"
+        ).first()
         if earlier is not None:
             return earlier
+    if channel not in Dossier.Channel.values:
+        raise DomainError(_("Kênh tiếp nhận không hợp lệ."), field="channel")
     if not procedure.is_active or not procedure.intake_by_post:
         raise DossierError(
             _("Thủ tục %(name)s không nhận hồ sơ qua bưu điện.") % {"name": procedure.name},
             code=DossierCode.NOT_BY_POST,
             field="procedure",
         )
-    if not citizen_name.strip():
-        raise DomainError(_("Cần ghi họ tên công dân."), field="citizen_name")
-    cid = parse_citizen_id(citizen_id).number
-    phone_n = normalise_phone(phone)
-    rep_id = ""
-    if representative_name.strip():
-        try:
-            rep_id = parse_citizen_id(representative_id).number
-        except DomainError as exc:
-            raise DomainError(
-                _("CCCD người nộp thay: ") + exc.message, field="representative_id"
-            ) from exc
+    cid, phone_n, rep_id = _check_citizen(
+        citizen_name=citizen_name,
+        citizen_id=citizen_id,
+        phone=phone,
+        address=address,
+        representative_name=representative_name,
+        representative_id=representative_id,
+    )
     _check_documents(procedure, documents)
     now = received_at or timezone.now()
     day = timezone.localtime(now).date()
@@ -274,29 +315,7 @@ def intake(
         for d in documents
         if d.count > 0
     )
-    fees: list[tuple[str, int | None]] = [("BC-HCC", None)]
-    if procedure.agency_fee:
-        fees.append(("TC-PHIHC", procedure.agency_fee))
-    if channel == Dossier.Channel.HOME:
-        fees.append(("BC-HCC-NHA", None))
-    if home_delivery:
-        fees.append(("BC-HCC-NHA", None))
-    counter_services.post_entries(
-        session=session,
-        clerk=clerk,
-        requests=[
-            counter_services.EntryRequest(
-                idempotency_key=f"dossier:{dossier.pk}:{i}",
-                service_code=code,
-                amount=amount,
-                customer_name=dossier.citizen_name,
-                customer_phone=phone_n,
-                source_type="dossier",
-                source_id=str(dossier.pk),
-            )
-            for i, (code, amount) in enumerate(fees)
-        ],
-    )
+    _post_fees(dossier, session=session, clerk=clerk)
     _event(
         dossier,
         actor=clerk,
@@ -316,15 +335,63 @@ def intake(
     return dossier
 
 
-def _check_actor(actor: User, dossier: Dossier, step: Step) -> None:
-    scope = scope_of(actor)
-    if step.by_agency and actor.role == Role.PARTNER_OFFICER:
-        if scope.partner_id != dossier.agency_id:
-            raise Forbidden(_("Hồ sơ này không thuộc cơ quan của bạn."))
-        return
-    if actor.role in {Role.PARTNER_OFFICER, Role.AUDITOR}:
-        raise Forbidden(_("Vai trò của bạn không thực hiện được bước này."))
-    ensure_in_scope(actor, dossier.point.path)
+def _check_citizen(
+    *,
+    citizen_name: str,
+    citizen_id: str,
+    phone: str,
+    address: str,
+    representative_name: str,
+    representative_id: str,
+) -> tuple[str, str, str]:
+    """The citizen's id, phone and representative's id, checked; each error names its field."""
+    if not citizen_name.strip():
+        raise DomainError(_("Cần ghi họ tên công dân."), field="citizen_name")
+    for field, value, limit in (
+        ("citizen_name", citizen_name, 200),
+        ("address", address, 300),
+        ("representative_name", representative_name, 200),
+    ):
+        if len(value.strip()) > limit:
+            raise DomainError(_("Tối đa %(n)s ký tự.") % {"n": limit}, field=field)
+    cid = parse_citizen_id(citizen_id).number
+    phone_n = normalise_phone(phone)
+    if not representative_name.strip():
+        return cid, phone_n, ""
+    try:
+        return cid, phone_n, parse_citizen_id(representative_id).number
+    except DomainError as exc:
+        raise DomainError(
+            _("CCCD người nộp thay: ") + exc.message, field="representative_id"
+        ) from exc
+
+
+def _post_fees(dossier: Dossier, *, session: CounterSession, clerk: User) -> None:
+    """The post's fee, the agency's fee and the home services, in the clerk's session."""
+    fees: list[tuple[str, int | None]] = [("BC-HCC", None)]
+    if dossier.procedure.agency_fee:
+        fees.append(("TC-PHIHC", dossier.procedure.agency_fee))
+    if dossier.channel == Dossier.Channel.HOME:
+        fees.append(("BC-HCC-NHA", None))
+    if dossier.home_delivery:
+        fees.append(("BC-HCC-NHA", None))
+    counter_services.post_entries(
+        session=session,
+        clerk=clerk,
+        requests=[
+            counter_services.EntryRequest(
+                idempotency_key=f"dossier:{dossier.pk}:{i}",
+                settles=f"dossier-fee:{dossier.pk}:{i}",
+                service_code=code,
+                amount=amount,
+                customer_name=dossier.citizen_name,
+                customer_phone=dossier.phone,
+                source_type="dossier",
+                source_id=str(dossier.pk),
+            )
+            for i, (code, amount) in enumerate(fees)
+        ],
+    )
 
 
 @transaction.atomic
@@ -339,17 +406,21 @@ def transition(
 ) -> Dossier:
     """Move a dossier one step along its life, or refuse with the reason."""
     step = TRANSITIONS.get(action)
-    if step is None:
-        raise DossierError(_("Thao tác không hợp lệ."), code=DossierCode.TRANSITION_NOT_ALLOWED)
+    if step is None or action in BATCH_STEPS:
+        why = _("Bước này ghi theo biên bản giao nhận.") if step else _("Thao tác không hợp lệ.")
+        raise DossierError(why, code=DossierCode.TRANSITION_NOT_ALLOWED, field="action")
     locked = (
-        Dossier.objects.select_for_update().select_related("point", "procedure").get(pk=dossier.pk)
+        Dossier.objects.select_for_update()
+        .select_related("point", "procedure", "agency")
+        .get(pk=dossier.pk)
     )
-    _check_actor(actor, locked, step)
+    permissions.require(actor, step_rule(action), target_of(locked))
     if expected_version is not None and locked.version != expected_version:
         raise DossierError(
             _("Hồ sơ %(code)s vừa được người khác cập nhật (hiện: %(state)s). Hãy tải lại trang.")
             % {"code": locked.code, "state": locked.get_status_display()},
             code=DossierCode.STALE,
+            field="version",
         )
     if locked.status not in step.sources:
         raise DossierError(
@@ -425,8 +496,6 @@ def _notify(d: Dossier, action: str) -> None:
     template = messages.get(action)
     if template is None:
         return
-    from buudien.core.text import fold
-
     body = template.format(
         code=d.code,
         proc=fold(d.procedure.name),
@@ -442,8 +511,10 @@ def record_appointment(
     *, dossier: Dossier, actor: User, appointment_date: dt.date, receipt_no: str = ""
 ) -> Dossier:
     """The agency records (or moves) its appointment date for a dossier it holds."""
-    locked = Dossier.objects.select_for_update().select_related("point").get(pk=dossier.pk)
-    _check_actor(actor, locked, TRANSITIONS["result_ready"])
+    locked = (
+        Dossier.objects.select_for_update().select_related("point", "agency").get(pk=dossier.pk)
+    )
+    permissions.require(actor, "dossiers.agency_step", target_of(locked))
     if locked.place != Place.AGENCY:
         raise DossierError(
             _("Chỉ ghi ngày hẹn khi hồ sơ đang ở cơ quan."), code=DossierCode.TRANSITION_NOT_ALLOWED
@@ -476,31 +547,25 @@ def record_appointment(
 
 @transaction.atomic
 def open_batch(
-    *, actor: User, unit: Any, agency: Any, direction: str, dossiers: Sequence[Dossier]
+    *,
+    actor: User,
+    agency: Partner,
+    direction: str,
+    dossiers: Sequence[Dossier],
+    unit: PostUnit | None = None,
 ) -> Batch:
     """A hand-over slip listing each dossier and its document count."""
-    ensure_in_scope(actor, unit.path)
-    want: set[str] = {
-        Batch.Direction.TO_AGENCY.value: {S.RECEIVED.value, S.SUPPLEMENTED.value},
-        Batch.Direction.FROM_AGENCY.value: {S.RESULT_READY.value, S.REJECTED.value},
-    }[str(direction)]
+    if direction not in Batch.Direction.values:
+        raise DossierError(
+            _("Chiều giao nhận không hợp lệ."), code=DossierCode.BATCH_INVALID, field="direction"
+        )
     if not dossiers:
-        raise DossierError(_("Biên bản cần ít nhất một hồ sơ."), code=DossierCode.BATCH_INVALID)
-    for d in dossiers:
-        if d.agency_id != agency.pk or d.status not in want or d.batch_id is not None:
-            raise DossierError(
-                _(
-                    "Hồ sơ %(code)s không đưa vào biên bản này được (cơ quan khác, trạng thái "
-                    "«%(state)s» hoặc đã có trong biên bản khác)."
-                )
-                % {"code": d.code, "state": d.get_status_display()},
-                code=DossierCode.BATCH_INVALID,
-            )
-        if not d.point.path.startswith(unit.path):
-            raise DossierError(
-                _("Hồ sơ %(code)s thuộc điểm khác.") % {"code": d.code},
-                code=DossierCode.BATCH_INVALID,
-            )
+        raise DossierError(
+            _("Biên bản cần ít nhất một hồ sơ."), code=DossierCode.BATCH_INVALID, field="dossier"
+        )
+    unit = unit or _batch_unit(actor, dossiers)
+    permissions.require(actor, "dossiers.batch", Target(path=unit.path, agency_id=agency.pk))
+    _check_batchable(dossiers, agency=agency, direction=direction, unit=unit)
     prefix = "BBG" if direction == Batch.Direction.TO_AGENCY else "BBN"
     batch = Batch.objects.create(
         code=f"{prefix}{timezone.localdate():%y%m%d}{secrets.randbelow(10**5):05d}",
@@ -525,9 +590,43 @@ def open_batch(
     return batch
 
 
-def _document_counts(dossiers: Sequence[Dossier]) -> list[tuple[Dossier, int]]:
-    from django.db.models import Sum
+def _batch_unit(actor: User, dossiers: Sequence[Dossier]) -> PostUnit:
+    """The point the dossiers share, else the user's own unit."""
+    points = {d.point_id for d in dossiers}
+    if len(points) == 1:
+        return dossiers[0].point
+    if actor.home_unit is None:
+        raise DomainError(_("Tài khoản chưa gắn với đơn vị."), field="dossier")
+    return actor.home_unit
 
+
+def _check_batchable(
+    dossiers: Sequence[Dossier], *, agency: Partner, direction: str, unit: PostUnit
+) -> None:
+    want: set[str] = {
+        Batch.Direction.TO_AGENCY.value: {S.RECEIVED.value, S.SUPPLEMENTED.value},
+        Batch.Direction.FROM_AGENCY.value: {S.RESULT_READY.value, S.REJECTED.value},
+    }[direction]
+    for d in dossiers:
+        if d.agency_id != agency.pk or d.status not in want or d.batch_id is not None:
+            raise DossierError(
+                _(
+                    "Hồ sơ %(code)s không đưa vào biên bản này được (cơ quan khác, trạng thái "
+                    "«%(state)s» hoặc đã có trong biên bản khác)."
+                )
+                % {"code": d.code, "state": d.get_status_display()},
+                code=DossierCode.BATCH_INVALID,
+                field="dossier",
+            )
+        if not d.point.path.startswith(unit.path):
+            raise DossierError(
+                _("Hồ sơ %(code)s thuộc điểm khác.") % {"code": d.code},
+                code=DossierCode.BATCH_INVALID,
+                field="dossier",
+            )
+
+
+def _document_counts(dossiers: Sequence[Dossier]) -> list[tuple[Dossier, int]]:
     sums = dict(
         DossierDocument.objects.filter(dossier__in=dossiers)
         .values_list("dossier")
@@ -537,25 +636,39 @@ def _document_counts(dossiers: Sequence[Dossier]) -> list[tuple[Dossier, int]]:
     return [(d, int(sums.get(d.pk, 0))) for d in dossiers]
 
 
+def _lock_batch(batch: Batch) -> Batch:
+    return Batch.objects.select_for_update().select_related("unit", "agency").get(pk=batch.pk)
+
+
 @transaction.atomic
 def send_batch(*, actor: User, batch: Batch) -> Batch:
     """The slip leaves with its dossiers: each is now in transit."""
-    locked = Batch.objects.select_for_update().get(pk=batch.pk)
-    ensure_in_scope(actor, locked.unit.path)
+    locked = _lock_batch(batch)
+    permissions.require(actor, "dossiers.batch", batch_target(locked))
     if locked.state != Batch.State.OPEN:
-        raise DossierError(_("Biên bản đã giao."), code=DossierCode.BATCH_INVALID)
+        raise DossierError(_("Biên bản đã giao."), code=DossierCode.BATCH_ALREADY_SETTLED)
     action = "send" if locked.direction == Batch.Direction.TO_AGENCY else "collect"
     for item in locked.items.select_related("dossier"):
         _move(item.dossier, actor, action, batch=locked)
     locked.state = Batch.State.SENT
     locked.sent_at = timezone.now()
     locked.save()
+    audit.record(
+        actor=actor,
+        action="dossiers.batch_sent",
+        instance=locked,
+        before=None,
+        after={"state": "sent"},
+        unit_path=locked.unit.path,
+    )
     return locked
 
 
 def _move(dossier: Dossier, actor: User, action: str, *, batch: Batch, **data: Any) -> None:
     step = TRANSITIONS[action]
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    locked = (
+        Dossier.objects.select_for_update().select_related("procedure", "point").get(pk=dossier.pk)
+    )
     if locked.status not in step.sources:
         raise DossierError(
             _("Hồ sơ %(code)s đang ở trạng thái «%(state)s», không %(step)s được.")
@@ -582,27 +695,42 @@ def _move(dossier: Dossier, actor: User, action: str, *, batch: Batch, **data: A
     _notify(locked, action)
 
 
+Receipts = dict[str, tuple[str, dt.date | None]]
+
+
 @transaction.atomic
-def confirm_batch(
-    *, actor: User, batch: Batch, receipts: dict[str, tuple[str, dt.date | None]] | None = None
+def confirm_handover(
+    *, actor: User, batch: Batch, receipts: Receipts | None = None, signed_slip: Any = None
 ) -> Batch:
-    """The receiving side confirms the slip: every dossier in it is handed over at once."""
-    locked = Batch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+    """The agency confirms the slip it received: every dossier in it is handed over at once."""
+    locked = _lock_batch(batch)
+    permissions.require(actor, "dossiers.confirm_handover", batch_target(locked))
+    return _confirm(locked, actor, "hand_over", receipts or {}, signed_slip)
+
+
+@transaction.atomic
+def confirm_arrival(*, actor: User, batch: Batch, signed_slip: Any = None) -> Batch:
+    """The point confirms that the results collected from the agency arrived."""
+    locked = _lock_batch(batch)
+    permissions.require(actor, "dossiers.confirm_arrival", batch_target(locked))
+    return _confirm(locked, actor, "arrive", {}, signed_slip)
+
+
+def _confirm(locked: Batch, actor: User, action: str, receipts: Receipts, slip: Any) -> Batch:
+    wanted = Batch.Direction.TO_AGENCY if action == "hand_over" else Batch.Direction.FROM_AGENCY
+    if locked.direction != wanted:
+        raise DossierError(
+            _("Biên bản %(code)s là biên bản «%(kind)s», không xác nhận theo cách này được.")
+            % {"code": locked.code, "kind": locked.get_direction_display()},
+            code=DossierCode.BATCH_INVALID,
+        )
     if locked.state != Batch.State.SENT:
         raise DossierError(
-            _("Biên bản chưa giao hoặc đã được xác nhận."), code=DossierCode.BATCH_INVALID
+            _("Biên bản chưa giao hoặc đã được xác nhận."),
+            code=DossierCode.BATCH_ALREADY_SETTLED,
         )
-    if locked.direction == Batch.Direction.TO_AGENCY:
-        if actor.role == Role.PARTNER_OFFICER:
-            if scope_of(actor).partner_id != locked.agency_id:
-                raise Forbidden(_("Biên bản này không gửi cơ quan của bạn."))
-        else:
-            ensure_in_scope(actor, locked.unit.path)
-        action = "hand_over"
-    else:
-        ensure_in_scope(actor, locked.unit.path)
-        action = "arrive"
-    receipts = receipts or {}
+    if slip is not None:
+        check_upload(slip, kinds=SLIP_KINDS, field="signed_slip")
     for item in locked.items.select_related("dossier"):
         receipt_no, appointment = receipts.get(item.dossier.code, ("", None))
         _move(
@@ -616,6 +744,8 @@ def confirm_batch(
     locked.state = Batch.State.CONFIRMED
     locked.confirmed_at = timezone.now()
     locked.confirmed_by = actor
+    if slip is not None:
+        locked.signed_slip = slip  # stored only now: allowed, checked, and every step taken
     locked.save()
     audit.record(
         actor=actor,
@@ -633,14 +763,16 @@ def file_complaint(
     *, actor: User, dossier: Dossier, kind: str, description: str, interprovincial: bool = False
 ) -> Complaint:
     """A complaint with its deadline: 5 working days in the province, 7 between provinces."""
-    ensure_in_scope(actor, dossier.point.path)
+    permissions.require(actor, "dossiers.file_complaint", target_of(dossier))
+    if kind not in Complaint.Kind.values:
+        raise DomainError(_("Loại khiếu nại không hợp lệ."), field="kind")
     if not description.strip():
         raise DomainError(_("Cần ghi nội dung khiếu nại."), field="description")
     now = timezone.now()
     complaint = Complaint.objects.create(
         dossier=dossier,
         kind=kind,
-        description=description.strip(),
+        description=description.strip()[:2000],
         interprovincial=interprovincial,
         received_at=now,
         created_by=actor,
@@ -661,22 +793,39 @@ def file_complaint(
 def resolve_complaint(
     *, actor: User, complaint: Complaint, resolution: str, compensation: int = 0
 ) -> Complaint:
-    ensure_in_scope(actor, complaint.dossier.point.path)
+    """Close a complaint with what was done and the compensation paid, exactly once."""
+    locked = (
+        Complaint.objects.select_for_update().select_related("dossier__point").get(pk=complaint.pk)
+    )
+    permissions.require(actor, "dossiers.resolve_complaint", target_of(locked.dossier))
+    if locked.resolved_at is not None:
+        raise DossierError(
+            _("Khiếu nại này đã được giải quyết."), code=DossierCode.COMPLAINT_ALREADY_SETTLED
+        )
     if not resolution.strip():
         raise DomainError(_("Cần ghi kết quả giải quyết."), field="resolution")
-    if compensation < 0:
-        raise DomainError(_("Tiền bồi thường không được âm."), field="compensation")
-    before = audit.snapshot(complaint)
-    complaint.resolution = resolution.strip()
-    complaint.compensation = compensation
-    complaint.resolved_at = timezone.now()
-    complaint.save()
+    if not 0 <= compensation <= MAX_COMPENSATION:
+        raise DomainError(
+            _("Tiền bồi thường phải từ 0 đến 1.000.000.000 đồng."), field="compensation"
+        )
+    before = audit.snapshot(locked)
+    locked.resolution = resolution.strip()[:2000]
+    locked.compensation = compensation
+    locked.resolved_at = timezone.now()
+    locked.save()
     audit.record(
         actor=actor,
         action="dossiers.complaint_resolved",
-        instance=complaint,
+        instance=locked,
         before=before,
-        after=audit.snapshot(complaint),
-        unit_path=complaint.dossier.point.path,
+        after=audit.snapshot(locked),
+        unit_path=locked.dossier.point.path,
     )
-    return complaint
+    return locked
+
+
+def import_procedures(*, actor: User, upload: Any) -> ImportReport:
+    """The procedure catalogue from Excel: the role first, then the file, then the rows."""
+    permissions.require(actor, "dossiers.import_procedures")
+    check_upload(upload, kinds=("xlsx",), field="file")
+    return run_import(ProcedureImport(), upload, actor=actor)
