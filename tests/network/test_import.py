@@ -100,7 +100,7 @@ def test_area_manager_cannot_import_into_another_area(tree: Tree, users: dict[st
     )
     assert not report.committed
     assert [e.row for e in report.errors] == [4]
-    assert "ngoài phạm vi" in report.errors[0].message
+    assert "trong phạm vi quản lý" in report.errors[0].message
 
 
 def test_export_can_be_imported_back_unchanged(tree: Tree, users: dict[str, User]) -> None:

@@ -1,8 +1,9 @@
-"""Every role sees its own subtree and is refused the rest, in pages and in the API."""
+"""Every role sees its own subtree; the rest is "not found", in pages and in the API."""
 
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from buudien.core.models import ApiToken, Role, User
@@ -24,33 +25,42 @@ def _browser(user: User) -> Client:
     return client
 
 
+def _main(response: HttpResponse) -> str:
+    page = response.content.decode()
+    return page[page.index("<main>") : page.index("</main>")]
+
+
 def _api(user: User) -> Client:
     _, raw = ApiToken.issue(user=user, name="test")
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 @pytest.mark.parametrize("role", [r for r, (_, out) in CASES.items() if out])
-def test_detail_page_of_a_unit_outside_the_scope_is_refused(
+def test_detail_page_of_a_unit_outside_the_scope_is_not_found(
     role: str, tree: Tree, users: dict[str, User]
 ) -> None:
     inside, outside = CASES[role]
     client = _browser(users[role])
     assert client.get(f"/network/{inside}/").status_code == 200
     refused = client.get(f"/network/{outside}/")
-    assert refused.status_code == 403
-    assert "ngoài phạm vi" in refused.content.decode()
+    unknown = client.get("/network/KHONGCO/")
+    assert refused.status_code == unknown.status_code == 404
+    # The same words as for a code that does not exist: nothing is revealed.
+    assert "ngoài phạm vi" in _main(refused)
+    assert _main(refused).replace(outside, "KHONGCO") == _main(unknown)
 
 
 @pytest.mark.parametrize("role", [r for r, (_, out) in CASES.items() if out])
-def test_api_detail_of_a_unit_outside_the_scope_is_refused(
+def test_api_detail_of_a_unit_outside_the_scope_is_not_found(
     role: str, tree: Tree, users: dict[str, User]
 ) -> None:
     inside, outside = CASES[role]
     client = _api(users[role])
     assert client.get(f"/api/network/units/{inside}").status_code == 200
     refused = client.get(f"/api/network/units/{outside}")
-    assert refused.status_code == 403
-    assert refused.json()["code"] == "core.out_of_scope"
+    unknown = client.get("/api/network/units/KHONGCO")
+    assert refused.status_code == unknown.status_code == 404
+    assert refused.json()["code"] == unknown.json()["code"] == "core.not_found"
 
 
 @pytest.mark.parametrize("role", [r for r, (_, out) in CASES.items() if out])
@@ -66,8 +76,8 @@ def test_lists_show_only_the_scope_and_refuse_an_outside_area(
     assert outside not in api_codes
     other_area = "KVB" if outside in {"VHXB1", "BCB"} else None
     if other_area:
-        assert _browser(users[role]).get(f"/network/?area={other_area}").status_code == 403
-        assert _api(users[role]).get(f"/api/network/units?area={other_area}").status_code == 403
+        assert _browser(users[role]).get(f"/network/?area={other_area}").status_code == 404
+        assert _api(users[role]).get(f"/api/network/units?area={other_area}").status_code == 404
 
 
 def test_province_manager_and_admin_see_the_whole_province(
@@ -85,7 +95,7 @@ def test_admin_outside_every_tree_still_sees_a_unit_of_another_province(
 
     PostUnitFactory(code="BDT01", name="Bưu điện tỉnh Khác", kind="province")
     assert _api(users[Role.ADMIN]).get("/api/network/units/BDT01").status_code == 200
-    assert _api(users[Role.PROVINCE_MANAGER]).get("/api/network/units/BDT01").status_code == 403
+    assert _api(users[Role.PROVINCE_MANAGER]).get("/api/network/units/BDT01").status_code == 404
 
 
 def test_read_only_roles_cannot_change_a_unit_they_can_see(
@@ -104,3 +114,17 @@ def test_read_only_roles_cannot_change_a_unit_they_can_see(
 def test_anonymous_requests_are_sent_to_login_or_refused(tree: Tree) -> None:
     assert Client().get("/network/").status_code == 302
     assert Client().get("/api/network/units").status_code == 401
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.PARTNER_OFFICER, Role.CLERK])
+def test_roles_that_may_not_change_units_see_no_form_to_post_nor_a_link_to_one(
+    role: str, tree: Tree, users: dict[str, User]
+) -> None:
+    client = _browser(users[role])
+    code = CASES[role][0]
+    for url in ("/network/", "/network/overview/", f"/network/{code}/"):
+        main = _main(client.get(url))
+        assert 'method="post"' not in main, url
+        assert "/edit/" not in main
+        assert "/network/new/" not in main
+        assert "/network/import/" not in main

@@ -71,7 +71,7 @@ def test_allocation_by_last_year_adds_up_to_the_parent(
     by_code = {p.unit.code: p.target for p in plans}
     assert sum(by_code.values()) == 1_000_000_001
     assert by_code["KVA"] > by_code["KVB"]
-    assert services.allocation_gap(tree.province, inds["DT_TONG"], 2025) == (
+    assert selectors.allocation_gap(parent=tree.province, indicator=inds["DT_TONG"], year=2025) == (
         1_000_000_001,
         1_000_000_001,
     )
@@ -116,7 +116,7 @@ def test_a_revision_keeps_the_first_plan_and_is_audited(
         target=2_400,
         effective_from=dt.date(2025, 7, 1),
     )
-    assert [p.revision for p in selectors.revisions(tree.province, 2025)] == [0, 1]
+    assert [p.revision for p in selectors.revisions(unit=tree.province, year=2025)] == [0, 1]
     first.refresh_from_db()
     assert first.target == 1_200
     event = history(second).get()

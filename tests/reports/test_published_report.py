@@ -188,5 +188,5 @@ def test_api_gives_the_report_data_in_scope(cao_bang_2023: dict[str, Any]) -> No
         role=Role.AREA_MANAGER, home_unit=PostUnitFactory(kind="province", code="BDT01")
     )
     client.force_login(outsider)
-    assert client.get("/api/reports/plan-actual?unit=BDT04&year=2023").status_code == 403
+    assert client.get("/api/reports/plan-actual?unit=BDT04&year=2023").status_code == 404
     assert not ManualValue.objects.filter(year=2024).exists()

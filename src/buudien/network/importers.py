@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, ParsedRow
-from buudien.core.scoping import can_manage
+from buudien.core.permissions import Target, allows
 from buudien.network import services
 from buudien.network.models import Commune, CommunePointProfile, PostUnit
 
@@ -93,13 +93,14 @@ class PointImport(ImportSpec):
         code = str(v["code"]).strip().upper()
         parent_code = str(v["parent_code"]).strip().upper()
         office = self.offices.get(parent_code)
-        if office is None or office.kind != PostUnit.Kind.OFFICE:
+        if (
+            office is None
+            or office.kind != PostUnit.Kind.OFFICE
+            or not allows(actor, "network.manage", Target(path=office.path))
+        ):
             raise DomainError(
-                _("Không có bưu cục mã %(code)s.") % {"code": parent_code}, field="parent_code"
-            )
-        if not can_manage(actor, office.path):
-            raise DomainError(
-                _("Bưu cục %(code)s nằm ngoài phạm vi quản lý của bạn.") % {"code": parent_code},
+                _("Không có bưu cục mã %(code)s trong phạm vi quản lý của bạn.")
+                % {"code": parent_code},
                 field="parent_code",
             )
         current = self.existing.get(code)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from buudien.core.errors import NotFound
-from buudien.core.scoping import ensure_in_scope, scope_of, scoped
+from buudien.core import audit
+from buudien.core.errors import ErrorCode, NotFound, OutOfScope
+from buudien.core.models import AuditEvent
+from buudien.core.scoping import Actor, scope_of, scoped
 from buudien.core.text import search_terms
 from buudien.network.models import Commune, CommunePointProfile, Partner, PostUnit
+
+CODE_MAX = PostUnit._meta.get_field("code").max_length or 20
 
 SORTS = {
     "code": ("path",),
@@ -32,8 +37,14 @@ CONNECTIVITY = {
 }
 
 
+# Control characters (NUL above all) that no code or name holds and PostgreSQL refuses.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 @dataclass
 class UnitFilter:
+    """What a unit list is filtered by; values with control characters lose them."""
+
     kind: str = ""
     area: str = ""
     model: str = ""
@@ -42,6 +53,10 @@ class UnitFilter:
     status: str = ""
     q: str = ""
     sort: str = "code"
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            setattr(self, name, CONTROL.sub("", str(value))[:200])
 
     @classmethod
     def from_query(cls, data: Any) -> UnitFilter:
@@ -61,7 +76,7 @@ class UnitFilter:
         )
 
 
-def units(user: Any, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
+def units(user: Actor, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
     """Units in the user's scope, filtered, searched (accent-insensitive) and sorted."""
     flt = flt or UnitFilter()
     qs = scoped(PostUnit.objects.all(), user).select_related(
@@ -70,7 +85,7 @@ def units(user: Any, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
     if flt.kind:
         qs = qs.filter(kind=flt.kind)
     if flt.area:
-        area = area_by_code(user, flt.area)
+        area = unit(user=user, code=flt.area)
         qs = qs.filter(path__startswith=area.path)
     if flt.model:
         qs = qs.filter(profile__operating_model=flt.model)
@@ -85,37 +100,76 @@ def units(user: Any, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
     return qs.order_by(*SORTS.get(flt.sort, SORTS["code"]))
 
 
-def area_by_code(user: Any, code: str) -> PostUnit:
-    return unit_by_code(user, code)
+def unit(*, user: Actor, code: str) -> PostUnit:
+    """One unit by its code; the same 404 whether it does not exist or lies outside the scope."""
+    wanted = str(code or "").strip().upper()
+    message = _("Không có đơn vị mã %(code)s, hoặc đơn vị này nằm ngoài phạm vi của bạn.") % {
+        "code": CONTROL.sub("", wanted[:CODE_MAX])
+    }
+    found = None
+    if 0 < len(wanted) <= CODE_MAX and not CONTROL.search(wanted):
+        found = (
+            PostUnit.objects.select_related("parent", "commune", "commune__province", "profile")
+            .filter(code=wanted)
+            .first()
+        )
+    if found is None:
+        raise NotFound(message)
+    if not scope_of(user).covers(found.path):
+        raise OutOfScope(message, code=ErrorCode.NOT_FOUND)
+    return found
 
 
-def unit_by_code(user: Any, code: str) -> PostUnit:
-    """One unit, refused when it lies outside the user's scope."""
-    unit = (
-        PostUnit.objects.select_related("parent", "commune", "commune__province", "profile")
-        .filter(code=code.strip().upper())
-        .first()
-    )
-    if unit is None:
-        raise NotFound(_("Không tìm thấy đơn vị có mã %(code)s.") % {"code": code})
-    ensure_in_scope(user, unit.path)
-    return unit
+def unit_by_code(user: Actor, code: str) -> PostUnit:
+    """One unit, refused as not found when it lies outside the user's scope."""
+    return unit(user=user, code=code)
 
 
-def areas(user: Any) -> list[tuple[str, str]]:
+def home_unit(*, user: Actor) -> PostUnit:
+    """The unit a user works at (a partner officer: the unit serving his agency)."""
+    found = getattr(user, "home_unit", None)
+    partner = getattr(user, "partner", None)
+    if found is None and partner is not None:
+        found = partner.served_by
+    if found is None:
+        raise NotFound(_("Tài khoản chưa gắn với đơn vị nào."))
+    return unit(user=user, code=found.code)
+
+
+def ancestors(*, user: Actor, unit: PostUnit) -> list[PostUnit]:
+    """The units above one, from the top, that the user may open (for the crumbs)."""
+    codes = [c for c in unit.path.split("/") if c][:-1]
+    by_code = {u.code: u for u in scoped(PostUnit.objects.filter(code__in=codes), user)}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def parents_of(*, user: Actor, unit: PostUnit) -> QuerySet[PostUnit]:
+    """The unit's own parent, as a one-item pick list for the edit form."""
+    return scoped(PostUnit.objects.filter(children=unit), user)
+
+
+def history(*, user: Actor, unit: PostUnit) -> list[AuditEvent]:
+    """The latest changes of a unit in the user's scope."""
+    if not scope_of(user).covers(unit.path):
+        return []
+    return list(audit.history(unit)[:20])
+
+
+def areas(*, user: Actor) -> list[tuple[str, str]]:
     """(code, name) of the areas in scope, for pick lists."""
     qs = scoped(PostUnit.objects.filter(kind=PostUnit.Kind.AREA), user).order_by("name")
     return list(qs.values_list("code", "name"))
 
 
-def parents_for(user: Any, kind: str) -> QuerySet[PostUnit]:
+def parents_for(*, user: Actor, kind: str) -> QuerySet[PostUnit]:
+    """Units in scope that a unit of this kind may sit under."""
     parent_kind = PostUnit.PARENT_KIND.get(kind)
     if not parent_kind:
         return PostUnit.objects.none()
     return scoped(PostUnit.objects.filter(kind=parent_kind), user).order_by("path")
 
 
-def communes_near(user: Any) -> QuerySet[Commune]:
+def communes_near(*, user: Actor) -> QuerySet[Commune]:
     """Communes of the provinces the user's units lie in (for pick lists)."""
     province_ids = (
         scoped(PostUnit.objects.filter(commune__isnull=False), user)
@@ -125,9 +179,9 @@ def communes_near(user: Any) -> QuerySet[Commune]:
     return Commune.objects.filter(province_id__in=list(province_ids)).order_by("name")
 
 
-def children(user: Any, unit: PostUnit) -> QuerySet[PostUnit]:
-    ensure_in_scope(user, unit.path)
-    return unit.children.all().select_related("profile").order_by("code")
+def children(*, user: Actor, unit: PostUnit) -> QuerySet[PostUnit]:
+    """The units directly under one, in the user's scope."""
+    return scoped(unit.children.all(), user).select_related("profile").order_by("code")
 
 
 @dataclass
@@ -146,7 +200,7 @@ class OverviewRow:
         return round(100 * self.multi_service / self.points) if self.points else 0
 
 
-def overview(user: Any) -> list[OverviewRow]:
+def overview(*, user: Actor) -> list[OverviewRow]:
     """Commune points by area: how many are multi-service, lack internet or mobile data."""
     pts = scoped(PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT), user).exclude(
         status=PostUnit.Status.CLOSED
@@ -191,7 +245,7 @@ def overview_total(rows: list[OverviewRow]) -> OverviewRow:
     )
 
 
-def partners(user: Any) -> QuerySet[Partner]:
+def partners(user: Actor) -> QuerySet[Partner]:
     scope = scope_of(user)
     qs = Partner.objects.select_related("served_by")
     if scope.everything:

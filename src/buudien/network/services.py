@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -12,8 +13,8 @@ from buudien.core import audit
 from buudien.core.errors import DomainError, ErrorCode, StaleRecord
 from buudien.core.ids import normalise_phone
 from buudien.core.models import User
-from buudien.core.scoping import ensure_can_manage
-from buudien.network.models import CommunePointProfile, PostUnit
+from buudien.core.permissions import Target, require
+from buudien.network.models import Commune, CommunePointProfile, PostUnit
 
 UNIT_FIELDS = (
     "name",
@@ -27,6 +28,10 @@ UNIT_FIELDS = (
 PROFILE_FIELDS = tuple(
     f.name for f in CommunePointProfile._meta.concrete_fields if f.name != "unit"
 )
+# The largest counts a commune point's profile may state (forms, API and import agree).
+PROFILE_LIMITS = {"computers": 100, "books": 1_000_000, "newspapers_received": 1000}
+CODE_MAX = 20
+COORDINATES = {"latitude": Decimal(90), "longitude": Decimal(180)}
 
 
 def _clean_phone(value: str, field: str) -> str:
@@ -57,16 +62,69 @@ def _check_parent(kind: str, parent: PostUnit | None) -> None:
         )
 
 
+def _check_coordinate(key: str, value: Any) -> None:
+    limit = COORDINATES[key]
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) > limit:
+        raise DomainError(
+            _("Tọa độ phải là số từ -%(max)s đến %(max)s.") % {"max": limit}, field=key
+        )
+
+
+def _check_text(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise DomainError(_("Có ký tự không hợp lệ trong ô này."), field=key)
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    """Refuse values the database would refuse, naming the field, before anything is written."""
+    _check_text(fields)
+    for key in COORDINATES:
+        if fields.get(key) is not None:
+            _check_coordinate(key, fields[key])
+    commune = fields.get("commune_id")
+    if commune is not None and not Commune.objects.filter(pk=commune).exists():
+        raise DomainError(
+            _("Không có xã, phường mã %(code)s.") % {"code": commune}, field="commune_code"
+        )
+
+
+def _label(name: str) -> str:
+    return str(getattr(CommunePointProfile._meta.get_field(name), "verbose_name", name))
+
+
+def _check_profile(obj: CommunePointProfile) -> None:
+    for name, limit in PROFILE_LIMITS.items():
+        value = getattr(obj, name)
+        if not isinstance(value, int) or not 0 <= value <= limit:
+            raise DomainError(
+                _("«%(what)s» phải là số từ 0 đến %(max)s.") % {"what": _label(name), "max": limit},
+                field=name,
+            )
+    for field in CommunePointProfile._meta.concrete_fields:
+        if field.choices and getattr(obj, field.name) not in dict(field.choices):
+            raise DomainError(
+                _("Giá trị của «%(what)s» không hợp lệ.") % {"what": _label(field.name)},
+                field=field.name,
+            )
+
+
 def _apply_profile(unit: PostUnit, profile: dict[str, Any] | None) -> CommunePointProfile | None:
     if unit.kind != PostUnit.Kind.COMMUNE_POINT:
         return None
     current = CommunePointProfile.objects.filter(unit=unit).first()
     obj = current or CommunePointProfile(unit=unit)
+    _check_text(profile or {})
     for key, value in (profile or {}).items():
         if key not in PROFILE_FIELDS:
             continue
         setattr(obj, key, value)
     obj.clerk_phone = _clean_phone(obj.clerk_phone, "clerk_phone")
+    _check_profile(obj)
     if obj.operating_model == CommunePointProfile.OperatingModel.MULTI_SERVICE:
         if obj.converted_on is None:
             raise DomainError(_("Điểm đa dịch vụ cần có ngày chuyển đổi."), field="converted_on")
@@ -88,13 +146,17 @@ def create_unit(
     **fields: Any,
 ) -> PostUnit:
     """Register a new unit under a parent the actor manages."""
+    require(actor, "network.manage", Target(path=parent.path if parent else "/"))
+    _check_text({"code": code, "name": name})
     code = code.strip().upper()
-    if not code:
-        raise DomainError(_("Mã đơn vị không được để trống."), field="code")
+    if not code or len(code) > CODE_MAX:
+        raise DomainError(
+            _("Mã đơn vị phải có từ 1 đến %(max)s ký tự.") % {"max": CODE_MAX}, field="code"
+        )
     if not name.strip():
         raise DomainError(_("Tên đơn vị không được để trống."), field="name")
     _check_parent(kind, parent)
-    ensure_can_manage(actor, parent.path if parent else "/")
+    _check_fields(fields)
     if PostUnit.objects.filter(code=code).exists():
         raise DomainError(
             _("Mã đơn vị %(code)s đã được dùng.") % {"code": code},
@@ -131,8 +193,8 @@ def update_unit(
     **fields: Any,
 ) -> PostUnit:
     """Change a unit's details and, for a commune point, its profile."""
+    require(actor, "network.manage", Target(path=unit.path))
     locked = PostUnit.objects.select_for_update().get(pk=unit.pk)
-    ensure_can_manage(actor, locked.path)
     if expected_version is not None and locked.version != expected_version:
         raise StaleRecord(
             _("Đơn vị %(code)s vừa được người khác sửa. Hãy tải lại trang và nhập lại.")
@@ -144,6 +206,7 @@ def update_unit(
     )
     if "name" in fields and not str(fields["name"]).strip():
         raise DomainError(_("Tên đơn vị không được để trống."), field="name")
+    _check_fields(fields)
     for key, value in fields.items():
         if key in UNIT_FIELDS:
             setattr(locked, key, value)
@@ -169,8 +232,8 @@ def change_status(
     *, actor: User, unit: PostUnit, status: str, on: dt.date, note: str = ""
 ) -> PostUnit:
     """Suspend, reopen or close a unit, keeping the date of each change."""
+    require(actor, "network.manage", Target(path=unit.path))
     locked = PostUnit.objects.select_for_update().get(pk=unit.pk)
-    ensure_can_manage(actor, locked.path)
     if status not in PostUnit.Status.values:
         raise DomainError(_("Trạng thái không hợp lệ."), field="status")
     if locked.status == PostUnit.Status.CLOSED:

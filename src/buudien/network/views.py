@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from buudien.core import audit
 from buudien.core.errors import DomainError
 from buudien.core.excel import (
     error_report_xlsx,
@@ -23,7 +21,10 @@ from buudien.core.excel import (
     template_xlsx,
     xlsx_response,
 )
-from buudien.core.scoping import can_manage, ensure_can_manage, require_user, scope_of
+from buudien.core.models import User
+from buudien.core.permissions import Target, allows, guard, require
+from buudien.core.scoping import require_user
+from buudien.core.uploads import check_upload
 from buudien.network import selectors, services
 from buudien.network.forms import ImportForm, ProfileForm, UnitForm
 from buudien.network.importers import PointImport, export_rows
@@ -34,7 +35,7 @@ def _filter_context(request: HttpRequest, flt: selectors.UnitFilter) -> dict[str
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return {
         "flt": flt,
-        "areas": selectors.areas(request.user),
+        "areas": selectors.areas(user=request.user),
         "kinds": PostUnit.Kind.choices,
         "models": CommunePointProfile.OperatingModel.choices,
         "area_classes": CommunePointProfile.AreaClass.choices,
@@ -51,17 +52,18 @@ def _filter_context(request: HttpRequest, flt: selectors.UnitFilter) -> dict[str
     }
 
 
-@login_required
+@guard(read="network.view")
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The units in scope, filtered, searched and sorted; a table alone for htmx."""
     flt = selectors.UnitFilter.from_query(request.GET)
-    qs = selectors.units(request.user, flt)
+    qs = selectors.units(user=request.user, flt=flt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     ctx = _filter_context(request, flt) | {
         "page": page,
         "rows": _rows(page.object_list),
         "no_internet_label": _("không internet"),
         "detail_base": reverse("network:list"),
-        "can_create": not scope_of(request.user).read_only,
+        "can_create": allows(request.user, "network.manage"),
     }
     template = "network/_table.html" if request.headers.get("HX-Request") else "network/list.html"
     return render(request, template, ctx)
@@ -102,18 +104,19 @@ def _rows(units: Any) -> list[dict[str, str]]:
     return out
 
 
-@login_required
+@guard(read="network.view")
 def unit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as a workbook in the import layout."""
     flt = selectors.UnitFilter.from_query(request.GET)
-    qs = selectors.units(request.user, flt)
-    headers, rows = export_rows(qs)
+    headers, rows = export_rows(selectors.units(user=request.user, flt=flt))
     content = export_xlsx(title=_("Danh sách đơn vị"), headers=headers, rows=rows)
     return xlsx_response(content, "danh-sach-don-vi.xlsx")
 
 
-@login_required
+@guard(read="network.view")
 def overview(request: HttpRequest) -> HttpResponse:
-    rows = selectors.overview(request.user)
+    """Commune points by area: models and connectivity."""
+    rows = selectors.overview(user=request.user)
     return render(
         request,
         "network/overview.html",
@@ -121,9 +124,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@guard(read="network.view")
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_by_code(request.user, code)
+    """A unit's page: details, profile, units below, latest changes."""
+    unit = selectors.unit(user=request.user, code=code)
     profile = getattr(unit, "profile", None) if unit.is_point else None
     return render(
         request,
@@ -131,114 +135,116 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "profile": profile,
-            "children": selectors.children(request.user, unit)[:200],
-            "ancestors": _ancestors(unit),
-            "can_edit": can_manage(request.user, unit.path),
-            "history": audit.history(unit)[:20],
+            "children": selectors.children(user=request.user, unit=unit)[:200],
+            "ancestors": selectors.ancestors(user=request.user, unit=unit),
+            "can_edit": allows(request.user, "network.manage", Target(path=unit.path)),
+            "history": selectors.history(user=request.user, unit=unit),
         },
     )
 
 
-def _ancestors(unit: PostUnit) -> list[PostUnit]:
-    codes = [c for c in unit.path.split("/") if c][:-1]
-    by_code = {u.code: u for u in PostUnit.objects.filter(code__in=codes)}
-    return [by_code[c] for c in codes if c in by_code]
-
-
-def _apply_errors(form: Any, exc: DomainError) -> None:
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
+def _apply_errors(form: Any, pform: Any, exc: DomainError) -> None:
+    target = pform if exc.field in pform.fields else form
+    if exc.field and exc.field in target.fields:
+        target.add_error(exc.field, exc.message)
     else:
-        form.add_error(None, exc.message)
-
-
-def _profile_data(form: ProfileForm) -> dict[str, Any]:
-    return dict(form.cleaned_data.items())
-
-
-@login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
-    actor = require_user(request.user)
-    scope = scope_of(actor)
-    if scope.read_only:
-        ensure_can_manage(actor, scope.path or "/")
-    kind = request.POST.get("kind") or request.GET.get("kind") or PostUnit.Kind.COMMUNE_POINT
-    parents = selectors.parents_for(actor, kind)
-    communes = selectors.communes_near(actor)
-    form = UnitForm(
-        request.POST or None,
-        parents=parents,
-        communes=communes,
-        editing=False,
-        initial={"kind": kind, "parent": request.GET.get("parent")},
-    )
-    pform = ProfileForm(request.POST or None, prefix="p")
-    if request.method == "POST":
-        is_point = kind == PostUnit.Kind.COMMUNE_POINT
-        if form.is_valid() and (not is_point or pform.is_valid()):
-            data = form.cleaned_data
-            try:
-                unit = services.create_unit(
-                    actor=actor,
-                    code=data["code"],
-                    name=data["name"],
-                    kind=data["kind"],
-                    parent=data["parent"],
-                    commune_id=_pk(data["commune"]),
-                    address=data["address"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    phone=data["phone"],
-                    opened_on=data["opened_on"],
-                    profile=_profile_data(pform) if is_point else None,
-                )
-            except DomainError as exc:
-                _apply_errors(pform if exc.field in pform.fields else form, exc)
-            else:
-                messages.success(request, _("Đã tạo đơn vị %(unit)s.") % {"unit": unit})
-                return redirect("network:detail", code=unit.code)
-    return render(
-        request, "network/form.html", {"form": form, "pform": pform, "kind": kind, "editing": False}
-    )
+        target.add_error(None, exc.message)
 
 
 def _pk(obj: Model | None) -> Any:
     return obj.pk if obj is not None else None
 
 
-@login_required
-def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+def _unit_fields(form: UnitForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    keys = ("address", "latitude", "longitude", "phone", "opened_on")
+    return {k: data[k] for k in keys} | {"commune_id": _pk(data["commune"])}
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    return kind if kind in PostUnit.Kind.values else PostUnit.Kind.COMMUNE_POINT
+
+
+def _valid(form: UnitForm, pform: ProfileForm, is_point: bool) -> bool:
+    return form.is_valid() and (not is_point or pform.is_valid())
+
+
+@guard(read="network.manage", write="network.manage")
+def unit_create(request: HttpRequest) -> HttpResponse:
+    """Register a unit under a parent in scope."""
     actor = require_user(request.user)
-    unit = selectors.unit_by_code(actor, code)
-    ensure_can_manage(actor, unit.path)
-    profile = getattr(unit, "profile", None) if unit.is_point else None
+    kind = _kind(request)
+    data = request.POST if request.method == "POST" else None
+    parent = (data or request.GET).get("parent")
+    if parent:
+        # A parent outside the scope is answered like an unknown one: it reveals nothing.
+        selectors.unit(user=actor, code=parent)
     form = UnitForm(
-        request.POST or None,
+        data,
+        parents=selectors.parents_for(user=actor, kind=kind),
+        communes=selectors.communes_near(user=actor),
+        editing=False,
+        initial={"kind": kind, "parent": parent},
+    )
+    pform = ProfileForm(data, prefix="p")
+    is_point = kind == PostUnit.Kind.COMMUNE_POINT
+    if data is not None and _valid(form, pform, is_point):
+        unit = _create(actor, form, pform, is_point=is_point)
+        if unit is not None:
+            messages.success(request, _("Đã tạo đơn vị %(unit)s.") % {"unit": unit})
+            return redirect("network:detail", code=unit.code)
+    return render(
+        request, "network/form.html", {"form": form, "pform": pform, "kind": kind, "editing": False}
+    )
+
+
+def _create(actor: User, form: UnitForm, pform: ProfileForm, *, is_point: bool) -> PostUnit | None:
+    data = form.cleaned_data
+    try:
+        return services.create_unit(
+            actor=actor,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            parent=data["parent"],
+            profile=dict(pform.cleaned_data) if is_point else None,
+            **_unit_fields(form),
+        )
+    except DomainError as exc:
+        _apply_errors(form, pform, exc)
+        return None
+
+
+@guard(read="network.manage", write="network.manage")
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Change a unit's details and profile."""
+    actor = require_user(request.user)
+    unit = selectors.unit(user=actor, code=code)
+    require(actor, "network.manage", Target(path=unit.path))
+    data = request.POST if request.method == "POST" else None
+    form = UnitForm(
+        data,
         instance=unit,
-        parents=PostUnit.objects.filter(children=unit),
-        communes=selectors.communes_near(actor),
+        parents=selectors.parents_of(user=actor, unit=unit),
+        communes=selectors.communes_near(user=actor),
         editing=True,
         initial={"version": unit.version},
     )
-    pform = ProfileForm(request.POST or None, prefix="p", instance=profile)
-    if request.method == "POST" and form.is_valid() and (not unit.is_point or pform.is_valid()):
-        data = form.cleaned_data
+    profile = getattr(unit, "profile", None) if unit.is_point else None
+    pform = ProfileForm(data, prefix="p", instance=profile)
+    if data is not None and _valid(form, pform, unit.is_point):
         try:
             services.update_unit(
                 actor=actor,
                 unit=unit,
-                expected_version=data.get("version"),
-                name=data["name"],
-                commune_id=_pk(data["commune"]),
-                address=data["address"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                phone=data["phone"],
-                opened_on=data["opened_on"],
-                profile=_profile_data(pform) if unit.is_point else None,
+                expected_version=form.cleaned_data.get("version"),
+                name=form.cleaned_data["name"],
+                profile=dict(pform.cleaned_data) if unit.is_point else None,
+                **_unit_fields(form),
             )
         except DomainError as exc:
-            _apply_errors(pform if exc.field in pform.fields else form, exc)
+            _apply_errors(form, pform, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("network:detail", code=unit.code)
@@ -249,25 +255,29 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@guard(read="network.manage", write="network.manage")
 def point_import(request: HttpRequest) -> HttpResponse:
+    """Check or import a list of commune points from Excel."""
     actor = require_user(request.user)
-    scope = scope_of(actor)
-    ensure_can_manage(actor, scope.path or "/")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
     report = None
-    if request.method == "POST" and form.is_valid():
-        report = run_import(
-            PointImport(),
-            form.cleaned_data["file"],
-            actor=actor,
-            commit=not form.cleaned_data["dry_run"],
-        )
-        if report.errors and request.POST.get("as") == "xlsx":
-            return xlsx_response(error_report_xlsx(report), "loi-nhap-diem.xlsx")
+    if bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload, kinds=("xlsx",), field="file")
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            report = run_import(
+                PointImport(), upload, actor=actor, commit=not form.cleaned_data["dry_run"]
+            )
+            if report.errors and request.POST.get("as") == "xlsx":
+                return xlsx_response(error_report_xlsx(report), "loi-nhap-diem.xlsx")
     return render(request, "network/import.html", {"form": form, "report": report})
 
 
-@login_required
+@guard(read="network.manage")
 def import_template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook with the import columns."""
     return xlsx_response(template_xlsx(PointImport()), "mau-danh-sach-diem.xlsx")

@@ -1,3 +1,5 @@
+"""Forms of the plans pages: a plan, an allocation, a manual upload, the year and month."""
+
 from __future__ import annotations
 
 from django import forms
@@ -5,9 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from buudien.core.money import parse_amount
 from buudien.plans.models import Indicator
+from buudien.plans.services import MAX_YEAR, MIN_YEAR
+
+
+class WhenForm(forms.Form):
+    """The year and month a page is about, from the query string or the posted form."""
+
+    year = forms.IntegerField(
+        label=_("Năm"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
+    )
+    month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
 
 
 class PlanForm(forms.Form):
+    """A yearly target for one indicator and how it is phased over the months."""
+
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.exclude(aggregation="ratio"), label=_("Chỉ tiêu")
     )
@@ -45,6 +59,8 @@ class PlanForm(forms.Form):
 
 
 class AllocateForm(forms.Form):
+    """How a unit's plan is split over the units below it."""
+
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.exclude(aggregation="ratio"), label=_("Chỉ tiêu")
     )
@@ -58,4 +74,6 @@ class AllocateForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    """An Excel file of manual figures."""
+
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))

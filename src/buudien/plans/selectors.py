@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -15,10 +16,31 @@ from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
 
 LINE_KEYS = {"revenue_delivery": "delivery", "revenue_finance": "finance", "revenue_media": "media"}
+# Which units a unit's plan is allocated to.
+CHILD_KINDS = {"province": ("area",), "area": ("commune_point",), "office": ("commune_point",)}
 
 
 def indicators() -> list[Indicator]:
     return list(Indicator.objects.all())
+
+
+def plannable(*, with_manual: bool = True) -> list[Indicator]:
+    """Indicators a plan can be set for (not ratios); the finance office's only if allowed."""
+    qs = Indicator.objects.exclude(aggregation=Indicator.Aggregation.RATIO)
+    if not with_manual:
+        qs = qs.exclude(source=Indicator.Source.MANUAL)
+    return list(qs)
+
+
+def units_below(
+    *, unit: PostUnit, kinds: Sequence[str] | None = None, open_only: bool = True
+) -> list[PostUnit]:
+    """The units a unit's plan is allocated to (by default: its areas or its points)."""
+    wanted = CHILD_KINDS.get(unit.kind, ()) if kinds is None else kinds
+    qs = PostUnit.objects.filter(path__startswith=unit.path, kind__in=wanted).exclude(pk=unit.pk)
+    if open_only:
+        qs = qs.exclude(status=PostUnit.Status.CLOSED)
+    return list(qs.order_by("code"))
 
 
 def _month_range(period: Period) -> tuple[dt.date, dt.date]:
@@ -219,9 +241,47 @@ def plans_for(units: list[PostUnit], period: Period) -> dict[tuple[Any, str], Pl
     return first | found
 
 
-def revisions(unit: PostUnit, year: int) -> list[Plan]:
+def revisions(*, unit: PostUnit, year: int, with_manual: bool = True) -> list[Plan]:
+    """Every revision of a unit's plans for a year; the finance office's only if allowed."""
+    qs = Plan.objects.filter(unit=unit, year=year)
+    if not with_manual:
+        qs = qs.exclude(indicator__source=Indicator.Source.MANUAL)
     return list(
-        Plan.objects.filter(unit=unit, year=year)
-        .select_related("indicator", "created_by")
-        .order_by("indicator__order", "revision")
+        qs.select_related("indicator", "created_by").order_by("indicator__order", "revision")
     )
+
+
+def allocation_gap(
+    *, parent: PostUnit, indicator: Indicator, year: int, kinds: Sequence[str] = ("area",)
+) -> tuple[int, int]:
+    """(parent target, sum of the children's targets) with the revisions in force."""
+    period = Period(year, "year", 12)
+    parent_plan = plan_for(parent, indicator.code, period)
+    children = units_below(unit=parent, kinds=kinds, open_only=False)
+    found = plans_for(children, period)
+    total = sum(p.target for (_u, code), p in found.items() if code == indicator.code)
+    return (parent_plan.target if parent_plan else 0), total
+
+
+def allocation_gaps(
+    *, unit: PostUnit, year: int, with_manual: bool
+) -> list[tuple[Indicator, int, int, int]]:
+    """For each indicator: the unit's target, its children's, and the difference."""
+    kinds = CHILD_KINDS.get(unit.kind)
+    if not kinds:
+        return []
+    gaps = []
+    for ind in plannable(with_manual=with_manual):
+        parent, children = allocation_gap(parent=unit, indicator=ind, year=year, kinds=kinds)
+        if parent or children:
+            gaps.append((ind, parent, children, parent - children))
+    return gaps
+
+
+def manual_rows(*, unit: PostUnit, year: int, month: int) -> list[tuple[Indicator, Any]]:
+    """Each manual indicator with the unit's figure for the month (None when not entered)."""
+    current = {
+        v.indicator_id: v.value
+        for v in ManualValue.objects.filter(unit=unit, year=year, month=month)
+    }
+    return [(i, current.get(i.code)) for i in Indicator.objects.filter(source="manual")]

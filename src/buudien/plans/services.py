@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -13,13 +12,22 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.errors import DomainError
 from buudien.core.models import User
-from buudien.core.scoping import ensure_can_manage
+from buudien.core.permissions import Target, require
 from buudien.network.models import PostUnit
 from buudien.plans import selectors
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
 
 MAX_VALUE = 10**16
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DomainError(
+            _("Năm phải từ %(min)s đến %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            field="year",
+        )
 
 
 def split_exact(total: int, weights: Sequence[int | float]) -> list[int]:
@@ -93,7 +101,8 @@ def set_plan(
     note: str = "",
 ) -> Plan:
     """Give a unit its yearly target; a second call is a revision, the first is kept."""
-    ensure_can_manage(actor, unit.path)
+    require(actor, "plans.manage", Target(path=unit.path))
+    _check_year(year)
     if not 0 <= target <= MAX_VALUE:
         raise DomainError(_("Kế hoạch năm không hợp lệ."), field="target")
     months = _check_monthly(target, monthly if monthly is not None else phase(target))
@@ -146,19 +155,15 @@ def allocate(
     kinds: Sequence[str] = ("area",),
 ) -> list[Plan]:
     """Split the parent's plan over its children (or its points): by last year or as entered."""
-    ensure_can_manage(actor, parent.path)
+    require(actor, "plans.manage", Target(path=parent.path))
+    _check_year(year)
     parent_plan = selectors.plan_for(parent, indicator.code, Period(year, "year", 12))
     if parent_plan is None:
         raise DomainError(
             _("Đơn vị %(unit)s chưa có kế hoạch %(ind)s năm %(year)s.")
             % {"unit": parent.name, "ind": indicator.name, "year": year}
         )
-    children = list(
-        PostUnit.objects.filter(path__startswith=parent.path, kind__in=kinds)
-        .exclude(pk=parent.pk)
-        .exclude(status="closed")
-        .order_by("code")
-    )
+    children = selectors.units_below(unit=parent, kinds=kinds)
     if not children:
         raise DomainError(_("Không có đơn vị cấp dưới để phân bổ."))
     if method == "entered":
@@ -203,20 +208,6 @@ def allocate(
     return plans
 
 
-def allocation_gap(
-    parent: PostUnit, indicator: Indicator, year: int, kinds: Sequence[str] = ("area",)
-) -> tuple[int, int]:
-    """(parent target, sum of the children's targets) with the revisions in force."""
-    period = Period(year, "year", 12)
-    parent_plan = selectors.plan_for(parent, indicator.code, period)
-    children = list(
-        PostUnit.objects.filter(path__startswith=parent.path, kind__in=kinds).exclude(pk=parent.pk)
-    )
-    found = selectors.plans_for(children, period)
-    total = sum(p.target for (u, code), p in found.items() if code == indicator.code)
-    return (parent_plan.target if parent_plan else 0), total
-
-
 @transaction.atomic
 def enter_manual_values(
     *,
@@ -227,7 +218,8 @@ def enter_manual_values(
     values: dict[str, int | None],
 ) -> int:
     """Save a month's manual figures for a unit; each change is audited."""
-    ensure_can_manage(actor, unit.path)
+    require(actor, "plans.enter_manual", Target(path=unit.path))
+    _check_year(year)
     if not 1 <= month <= 12:
         raise DomainError(_("Tháng phải từ 1 đến 12."), field="month")
     manual = {i.code: i for i in Indicator.objects.filter(source="manual")}
@@ -277,11 +269,3 @@ def enter_manual_values(
         )
         changed += 1
     return changed
-
-
-def manual_rows(unit: PostUnit, year: int, month: int) -> list[tuple[Indicator, Any]]:
-    current = {
-        v.indicator_id: v.value
-        for v in ManualValue.objects.filter(unit=unit, year=year, month=month)
-    }
-    return [(i, current.get(i.code)) for i in Indicator.objects.filter(source="manual")]

@@ -2,201 +2,261 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
 from buudien.core.excel import run_import, template_xlsx, xlsx_response
+from buudien.core.models import User
 from buudien.core.money import parse_amount
-from buudien.core.scoping import can_manage, ensure_can_manage, require_user
+from buudien.core.permissions import Target, allows, guard
+from buudien.core.scoping import require_user
+from buudien.core.uploads import check_upload
 from buudien.network import selectors as network_selectors
 from buudien.network.models import PostUnit
 from buudien.plans import selectors, services
-from buudien.plans.forms import AllocateForm, PlanForm, UploadForm
+from buudien.plans.forms import AllocateForm, PlanForm, UploadForm, WhenForm
 from buudien.plans.importers import ManualValueImport
 from buudien.plans.models import Indicator
 
-CHILD_KINDS = {"province": ("area",), "area": ("commune_point",), "office": ("commune_point",)}
+
+@dataclass(frozen=True)
+class When:
+    """The year and month a page is about; ok is False when what was asked for was invalid."""
+
+    year: int
+    month: int
+    ok: bool
 
 
-def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+def _say_errors(request: HttpRequest, form: forms.Form) -> None:
+    """Each error of a form as a message that names its field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        prefix = f"{field.label}: " if field is not None else ""
+        messages.error(request, prefix + " ".join(str(e) for e in errors))
 
 
-@login_required
+def _when(request: HttpRequest) -> When:
+    """The year and month asked for; this year's, with a message naming the field, if invalid."""
+    data = QueryDict(mutable=True)
+    for source in (request.GET, request.POST):
+        for name in ("year", "month"):
+            if source.get(name):
+                data[name] = source[name]
+    form = WhenForm(data)
+    this_year = timezone.localdate().year
+    if not form.is_valid():
+        _say_errors(request, form)
+        return When(this_year, 1, ok=False)
+    return When(form.cleaned_data["year"] or this_year, form.cleaned_data["month"] or 1, ok=True)
+
+
+def _page(unit: PostUnit, year: int, month: int | None = None, name: str = "plans:unit") -> str:
+    query = f"?year={year}" + (f"&month={month}" if month else "")
+    return reverse(name, kwargs={"code": unit.code}) + query
+
+
+@guard(read="plans.view", write="plans.manage")
 def unit_plans(request: HttpRequest, code: str) -> HttpResponse:
-    unit = network_selectors.unit_by_code(request.user, code)
-    year = _year(request)
-    form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actor = require_user(request.user)
-        data = form.cleaned_data
-        try:
-            monthly = (
-                data["months"]
-                if data["phasing"] == "entered"
-                else services.phase(
-                    data["target"],
-                    by=data["phasing"],
-                    unit=unit,
-                    indicator=data["indicator"],
-                    year=year,
-                )
-            )
-            services.set_plan(
-                actor=actor,
-                unit=unit,
-                indicator=data["indicator"],
-                year=year,
-                target=data["target"],
-                monthly=monthly,
-                effective_from=data["effective_from"],
-                note=data["note"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Đã lưu kế hoạch."))
-            return redirect(f"{request.path}?year={year}")
-    gaps = []
-    kinds = CHILD_KINDS.get(unit.kind)
-    if kinds:
-        for ind in Indicator.objects.exclude(aggregation="ratio"):
-            parent, children = services.allocation_gap(unit, ind, year, kinds)
-            if parent or children:
-                gaps.append((ind, parent, children, parent - children))
+    """A unit's plans for a year, with the form to set one and the allocation check."""
+    user = request.user
+    unit = network_selectors.unit(user=user, code=code)
+    when = _when(request)
+    form = PlanForm(request.POST if request.method == "POST" else None)
+    saved = request.method == "POST" and when.ok and form.is_valid()
+    if saved and _set_plan(require_user(user), unit, when.year, form):
+        messages.success(request, _("Đã lưu kế hoạch."))
+        return redirect(_page(unit, when.year))
+    target = Target(path=unit.path)
+    with_manual = allows(user, "plans.view_manual", target)
     return render(
         request,
         "plans/unit.html",
         {
             "unit": unit,
-            "year": year,
-            "plans": selectors.revisions(unit, year),
+            "year": when.year,
+            "plans": selectors.revisions(unit=unit, year=when.year, with_manual=with_manual),
             "form": form,
-            "gaps": gaps,
-            "can_edit": can_manage(request.user, unit.path),
+            "gaps": selectors.allocation_gaps(unit=unit, year=when.year, with_manual=with_manual),
+            "can_edit": allows(user, "plans.manage", target),
+            "can_see_manual": with_manual,
+            "can_report": allows(user, "reports.view", target),
             "allocate_form": AllocateForm(),
-            "children": _children(unit),
+            "children": selectors.units_below(unit=unit),
         },
     )
 
 
-def _children(unit: PostUnit) -> list[PostUnit]:
-    kinds = CHILD_KINDS.get(unit.kind, ())
-    return list(
-        PostUnit.objects.filter(path__startswith=unit.path, kind__in=kinds)
-        .exclude(pk=unit.pk)
-        .exclude(status="closed")
-        .order_by("code")
-    )
-
-
-@login_required
-def allocate(request: HttpRequest, code: str) -> HttpResponse:
-    actor = require_user(request.user)
-    unit = network_selectors.unit_by_code(actor, code)
-    ensure_can_manage(actor, unit.path)
-    year = _year(request)
-    form = AllocateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        entered: dict[str, int] = {}
-        try:
-            if form.cleaned_data["method"] == "entered":
-                for child in _children(unit):
-                    entered[child.code] = parse_amount(request.POST.get(f"t_{child.code}", ""))
-            plans = services.allocate(
-                actor=actor,
-                parent=unit,
-                indicator=form.cleaned_data["indicator"],
-                year=year,
-                method=form.cleaned_data["method"],
-                entered=entered,
-                kinds=CHILD_KINDS.get(unit.kind, ("area",)),
-            )
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
-        else:
-            messages.success(
-                request, _("Đã phân bổ kế hoạch cho %(n)s đơn vị.") % {"n": len(plans)}
-            )
-    return redirect(f"/plans/{unit.code}/?year={year}")
-
-
-@login_required
-def manual_sheet(request: HttpRequest, code: str) -> HttpResponse:
-    unit = network_selectors.unit_by_code(request.user, code)
-    year = _year(request)
+def _set_plan(actor: User, unit: PostUnit, year: int, form: PlanForm) -> bool:
+    data = form.cleaned_data
     try:
-        month = int(request.GET.get("month") or request.POST.get("month") or 1)
-    except ValueError:
-        month = 1
-    errors: dict[str, str] = {}
+        monthly = data["months"]
+        if data["phasing"] != "entered":
+            monthly = services.phase(
+                data["target"],
+                by=data["phasing"],
+                unit=unit,
+                indicator=data["indicator"],
+                year=year,
+            )
+        services.set_plan(
+            actor=actor,
+            unit=unit,
+            indicator=data["indicator"],
+            year=year,
+            target=data["target"],
+            monthly=monthly,
+            effective_from=data["effective_from"],
+            note=data["note"],
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    return True
+
+
+@guard(write="plans.manage")
+def allocate(request: HttpRequest, code: str) -> HttpResponse:
+    """Split a unit's plan over the units below it."""
+    actor = require_user(request.user)
+    unit = network_selectors.unit(user=actor, code=code)
+    when = _when(request)
+    form = AllocateForm(request.POST)
+    if not form.is_valid():
+        _say_errors(request, form)
+    elif when.ok:
+        _allocate(request, actor, unit, when.year, form)
+    return redirect(_page(unit, when.year))
+
+
+def _entered(data: Any, children: list[PostUnit]) -> dict[str, int]:
+    """The targets typed for each child, each refused naming its unit."""
+    entered: dict[str, int] = {}
+    for child in children:
+        try:
+            entered[child.code] = parse_amount(data.get(f"t_{child.code}", ""))
+        except ValueError as exc:
+            raise DomainError(f"{child.name}: {exc}", field=f"t_{child.code}") from exc
+    return entered
+
+
+def _allocate(
+    request: HttpRequest, actor: User, unit: PostUnit, year: int, form: AllocateForm
+) -> None:
+    method = form.cleaned_data["method"]
+    try:
+        entered = {}
+        if method == "entered":
+            entered = _entered(request.POST, selectors.units_below(unit=unit))
+        plans = services.allocate(
+            actor=actor,
+            parent=unit,
+            indicator=form.cleaned_data["indicator"],
+            year=year,
+            method=method,
+            entered=entered,
+            kinds=selectors.CHILD_KINDS.get(unit.kind, ("area",)),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã phân bổ kế hoạch cho %(n)s đơn vị.") % {"n": len(plans)})
+
+
+def _signed_amount(raw: str) -> int:
+    sign = -1 if raw.startswith("-") else 1
+    return sign * parse_amount(raw.removeprefix("-"))
+
+
+def _read_values(
+    data: Any, rows: list[tuple[Indicator, Any]]
+) -> tuple[dict[str, int | None], dict[str, str], dict[str, str]]:
+    """The figures typed for each manual indicator, what was typed, and each one's error."""
+    values: dict[str, int | None] = {}
     typed: dict[str, str] = {}
-    if request.method == "POST":
-        actor = require_user(request.user)
-        values: dict[str, int | None] = {}
-        for ind, _value in services.manual_rows(unit, year, month):
-            raw = request.POST.get(ind.code, "").strip()
-            typed[ind.code] = raw
-            if not raw:
-                values[ind.code] = None
-                continue
-            try:
-                values[ind.code] = parse_amount(raw.lstrip("-")) * (
-                    -1 if raw.startswith("-") else 1
-                )
-            except ValueError as exc:
-                errors[ind.code] = str(exc)
+    errors: dict[str, str] = {}
+    for ind, _value in rows:
+        raw = str(data.get(ind.code, "")).strip()
+        typed[ind.code] = raw
+        try:
+            values[ind.code] = _signed_amount(raw) if raw else None
+        except ValueError as exc:
+            errors[ind.code] = str(exc)
+    return values, typed, errors
+
+
+def _shown(value: int | None) -> str:
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
+@guard(read="plans.view_manual", write="plans.enter_manual")
+def manual_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    """The finance office's figures of a unit for a month."""
+    unit = network_selectors.unit(user=request.user, code=code)
+    when = _when(request)
+    rows = selectors.manual_rows(unit=unit, year=when.year, month=when.month)
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST" and when.ok:
+        values, typed, errors = _read_values(request.POST, rows)
         if not errors:
             try:
                 n = services.enter_manual_values(
-                    actor=actor, unit=unit, year=year, month=month, values=values
+                    actor=require_user(request.user),
+                    unit=unit,
+                    year=when.year,
+                    month=when.month,
+                    values=values,
                 )
             except DomainError as exc:
-                errors[exc.field or ""] = exc.message
+                errors[exc.field if exc.field in typed else ""] = exc.message
             else:
                 messages.success(request, _("Đã lưu %(n)s số liệu.") % {"n": n})
-                return redirect(f"{request.path}?year={year}&month={month}")
-    rows = [
-        (
-            ind,
-            typed.get(ind.code, "" if v is None else f"{v:,}".replace(",", ".")),
-            errors.get(ind.code, ""),
-        )
-        for ind, v in services.manual_rows(unit, year, month)
-    ]
+                return redirect(_page(unit, when.year, when.month, "plans:manual"))
+    shown = [(ind, typed.get(ind.code, _shown(v)), errors.get(ind.code, "")) for ind, v in rows]
     return render(
         request,
         "plans/manual.html",
         {
             "unit": unit,
-            "year": year,
-            "month": month,
-            "rows": rows,
+            "year": when.year,
+            "month": when.month,
+            "rows": shown,
+            "error": errors.get("", ""),
             "months": range(1, 13),
-            "can_edit": can_manage(request.user, unit.path),
-            "upload": UploadForm(),
+            "can_edit": allows(request.user, "plans.enter_manual", Target(path=unit.path)),
         },
     )
 
 
-@login_required
+@guard(read="plans.enter_manual", write="plans.enter_manual")
 def manual_upload(request: HttpRequest) -> HttpResponse:
+    """Import the finance office's figures from Excel."""
     actor = require_user(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
     report = None
-    if request.method == "POST" and form.is_valid():
-        report = run_import(ManualValueImport(), form.cleaned_data["file"], actor=actor)
+    if bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload, kinds=("xlsx",), field="file")
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            report = run_import(ManualValueImport(), upload, actor=actor)
     return render(request, "plans/upload.html", {"form": form, "report": report})
 
 
-@login_required
+@guard(read="plans.enter_manual")
 def manual_template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook with the columns of the manual figures."""
     return xlsx_response(template_xlsx(ManualValueImport()), "mau-so-lieu-nhap-tay.xlsx")

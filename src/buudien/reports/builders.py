@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Sum
 
-from buudien.core.scoping import ensure_in_scope, scoped
+from buudien.core.permissions import Target, require
+from buudien.core.scoping import scoped
 from buudien.counter.models import UnitMonthRollup
 from buudien.network.models import CommunePointProfile, PostUnit
 from buudien.plans import selectors as plan_selectors
@@ -138,7 +139,7 @@ def plan_vs_actual(
     user: Any, unit: PostUnit, period: Period, *, with_children: bool = True
 ) -> PlanActualReport:
     """Actual, plan, % of plan, same period last year and % of it, with the children."""
-    ensure_in_scope(user, unit.path)
+    require(user, "reports.view", Target(path=unit.path))
     inds = plan_selectors.indicators()
     children: list[PostUnit] = []
     if CHILD_KIND.get(unit.kind) and with_children:
@@ -224,7 +225,7 @@ BANDS = [
 
 def network_report(user: Any, unit: PostUnit, period: Period) -> NetworkReport:
     """Commune points: models, hardship, revenue per point per month, ranking, gaps."""
-    ensure_in_scope(user, unit.path)
+    require(user, "reports.view", Target(path=unit.path))
     P = CommunePointProfile  # noqa: N806 - a short alias for the choices
     rows = list(
         PostUnit.objects.filter(kind="commune_point", path__startswith=unit.path).values_list(

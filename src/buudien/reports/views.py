@@ -2,41 +2,82 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from buudien.core.errors import DomainError
 from buudien.core.excel import xlsx_response
+from buudien.core.permissions import guard
 from buudien.network import selectors as network_selectors
 from buudien.plans.periods import Period
-from buudien.reports import exports
+from buudien.reports import builders, charts, exports
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+FORMATS = [("html", "HTML"), ("xlsx", "Excel"), ("pdf", "PDF")]
 
 
-def period_from(data: Any) -> Period:
-    today = timezone.localdate()
-    try:
-        year = int(data.get("year") or today.year)
-        month = int(data["month"]) if data.get("month") else None
-        quarter = int(data["quarter"]) if data.get("quarter") else None
-        return Period.parse(year=year, month=month, quarter=quarter, ytd=bool(data.get("ytd")))
-    except (TypeError, ValueError) as exc:
-        raise DomainError(f"Kỳ báo cáo không hợp lệ: {exc}") from exc
+class PeriodForm(forms.Form):
+    """The period and the format a report is asked for in, from the query string."""
+
+    year = forms.IntegerField(
+        label=gettext_lazy("Năm"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
+    )
+    quarter = forms.IntegerField(
+        label=gettext_lazy("Quý"), min_value=1, max_value=4, required=False
+    )
+    month = forms.IntegerField(
+        label=gettext_lazy("Tháng"), min_value=1, max_value=12, required=False
+    )
+    ytd = forms.BooleanField(label=gettext_lazy("Lũy kế"), required=False)
+    format = forms.ChoiceField(label=gettext_lazy("Định dạng"), choices=FORMATS, required=False)
 
 
-@login_required
+@dataclass(frozen=True)
+class Asked:
+    """What the query string asked for, read into valid values."""
+
+    year: int | None
+    quarter: int | None
+    month: int | None
+    ytd: bool
+    format: str
+
+
+def _asked(request: HttpRequest) -> Asked:
+    """The query read through the form; on a bad value, a message naming the field, no filter."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            )
+        return Asked(None, None, None, ytd=False, format="html")
+    d = form.cleaned_data
+    return Asked(d["year"], d["quarter"], d["month"], d["ytd"], d["format"] or "html")
+
+
+def _period(asked: Asked) -> Period:
+    year = asked.year or timezone.localdate().year
+    return Period.parse(year=year, month=asked.month, quarter=asked.quarter, ytd=asked.ytd)
+
+
+@guard(read="reports.view")
 def report(request: HttpRequest, code: str) -> HttpResponse:
-    unit = network_selectors.unit_by_code(request.user, code)
-    period = period_from(request.GET)
+    """The report of a unit for a period, as a page, a workbook or a PDF."""
+    unit = network_selectors.unit(user=request.user, code=code)
+    asked = _asked(request)
+    period = _period(asked)
     ctx = exports.context(request.user, unit, period)
-    fmt = request.GET.get("format", "html")
     name = f"bao-cao-{unit.code}-{period.query.replace('&', '-').replace('=', '')}"
-    if fmt == "xlsx":
+    if asked.format == "xlsx":
         return xlsx_response(exports.xlsx(ctx), f"{name}.xlsx")
-    if fmt == "pdf":
+    if asked.format == "pdf":
         response = HttpResponse(exports.pdf(ctx), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
@@ -45,41 +86,33 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         "reports/report.html",
         ctx
         | {
-            "ancestors": _ancestors(unit),
-            "years": range(period.year - 3, period.year + 2),
+            "ancestors": network_selectors.ancestors(user=request.user, unit=unit),
+            "years": range(max(period.year - 3, MIN_YEAR), min(period.year + 2, MAX_YEAR) + 1),
         },
     )
 
 
-def _ancestors(unit: Any) -> list[Any]:
-    from buudien.network.models import PostUnit
-
-    codes = [c for c in unit.path.split("/") if c][:-1]
-    found = {u.code: u for u in PostUnit.objects.filter(code__in=codes)}
-    return [found[c] for c in codes if c in found]
-
-
-@login_required
+@guard(read="reports.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from buudien.reports.builders import plan_vs_actual
-    from buudien.reports.charts import monthly_vs_plan
-
-    user: Any = request.user
-    unit = user.home_unit or (user.partner.served_by if user.partner else None)
-    if unit is None:
-        raise DomainError("Tài khoản chưa gắn với đơn vị nào.")
+    """The year to date of the user's unit against its plan."""
+    unit = network_selectors.home_unit(user=request.user)
+    asked = _asked(request)
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
-    month = int(request.GET.get("month") or (today.month if year == today.year else 12))
+    year = asked.year or today.year
+    month = asked.month or (today.month if year == today.year else 12)
     period = Period(year, "ytd", month)
-    report = plan_vs_actual(user, unit, period, with_children=False)
+    found = builders.plan_vs_actual(request.user, unit, period, with_children=False)
+    partial = bool(request.GET.get("partial"))
     return render(
         request,
-        "reports/dashboard.html",
+        "reports/_dashboard.html" if partial else "reports/dashboard.html",
         {
-            "report": report,
+            "report": found,
             "unit": unit,
             "period": period,
-            "chart": monthly_vs_plan(report.monthly, "Doanh thu lũy kế theo tháng so với KH"),
+            "full": not partial,
+            "chart": charts.monthly_vs_plan(
+                found.monthly, _("Doanh thu lũy kế theo tháng so với KH")
+            ),
         },
     )
