@@ -21,7 +21,7 @@ def test_clerk_sees_only_his_point_and_switches_to_english(
 ) -> None:
     _login(page, live_server, users[Role.CLERK].username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Điểm BĐ-VHX Đức Long")
-    page.get_by_role("link", name="Mạng lưới").click()
+    page.get_by_role("link", name="Mạng lưới", exact=True).click()
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("VHXA1")

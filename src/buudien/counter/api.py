@@ -7,10 +7,11 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from buudien.core.errors import DomainError
 from buudien.core.ids import mask_phone
+from buudien.core.pagination import Pages
 from buudien.core.permissions import guard
 from buudien.core.scoping import require_user
 from buudien.counter import selectors, services
@@ -148,7 +149,7 @@ def post_entries(request: HttpRequest, payload: BatchIn) -> list[services.PostRe
 
 
 @router.get("/entries", response=list[EntryOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 @guard(read="counter.view")
 def list_entries(
     request: HttpRequest,

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from buudien.core.pagination import Pages
 from buudien.core.permissions import guard
 from buudien.core.scoping import require_user
 from buudien.core.throttle import client_address
@@ -133,7 +134,7 @@ class AppointmentIn(Schema):
 
 
 @router.get("/", response=list[DossierOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 @guard(read="dossiers.view")
 def list_dossiers(
     request: HttpRequest,

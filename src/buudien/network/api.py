@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from buudien.core.pagination import Pages
 from buudien.core.permissions import guard
 from buudien.core.scoping import require_user
 from buudien.network import selectors, services
@@ -149,7 +150,7 @@ class UnitPatch(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 @guard(read="network.view")
 def list_units(request: HttpRequest, filters: Query[UnitFilterIn]) -> QuerySet[PostUnit]:
     """Units in your scope; filter by kind, area, model, area class, connectivity, status."""
