@@ -182,3 +182,21 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.key[:8]}"
+
+
+class ReferenceRecord(models.Model):
+    """The values a reference file last set on one record, to tell an admin's edit from ours."""
+
+    set_name = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    version = models.PositiveIntegerField()
+    values = models.JSONField()
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["set_name", "key"], name="one_reference_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_name}:{self.key} v{self.version}"
