@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "buudien.core.middleware.RejectControlCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "buudien.core.middleware.DomainErrorMiddleware",
 ]

@@ -1,11 +1,13 @@
-"""Turn scope and permission errors raised in views into proper 403/404 pages."""
+"""Turn domain errors raised in views into 403/404/429 pages, and refuse control characters."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from buudien.core.errors import Forbidden, NotFound, OutOfScope, Throttled
 
@@ -24,4 +26,44 @@ class DomainErrorMiddleware:
             return render(request, "404.html", {"message": exception.message}, status=404)
         if isinstance(exception, Throttled):
             return render(request, "429.html", {"message": exception.message}, status=429)
+        return None
+
+
+# Characters no form value, query value or JSON string of ours may hold: NUL is refused by
+# PostgreSQL, and the other controls only ever come from a broken or hostile client.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bcef]|1[0-9a-f])|\\u007f", re.IGNORECASE)
+
+
+class RejectControlCharacters:
+    """Answer a value with control characters with a message naming its field, before any
+    view or database sees it (400 on pages, 422 with {code, message, field} in the API)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._bad_field(request)
+        if field is None:
+            return self.get_response(request)
+        message = _("Trường «%(field)s» chứa ký tự không hợp lệ.") % {"field": field}
+        if request.path.startswith("/api/"):
+            body = {"code": "core.invalid", "message": message, "field": field}
+            return JsonResponse(body, status=422)
+        return render(request, "400.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _bad_field(request: HttpRequest) -> str | None:
+        if _CONTROL.search(request.path):
+            return "path"
+        for name, value in request.GET.lists():
+            if _CONTROL.search(name) or any(_CONTROL.search(v) for v in value):
+                return name
+        content_type = request.content_type or ""
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            for name, value in request.POST.lists():
+                if any(_CONTROL.search(v) for v in value):
+                    return name
+        elif content_type == "application/json" and _JSON_CONTROL.search(request.body):
+            return "body"
         return None
