@@ -7,7 +7,7 @@ PORT ?= 8000
 NAME ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env demo serve test lint typecheck unit browser bench messages clean browser-deps
+.PHONY: help env demo serve test install-check lint typecheck unit browser bench messages clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -27,11 +27,16 @@ messages: $(BIN)/uv ## compile the translation catalogues
 	  msgfmt --check -o "$${po%.po}.mo" "$$po" 2>/dev/null || $(BIN)/python -c "import sys;from babel.messages.mofile import write_mo;from babel.messages.pofile import read_po;c=read_po(open(sys.argv[1],'rb'));write_mo(open(sys.argv[2],'wb'),c)" "$$po" "$${po%.po}.mo"; \
 	done
 
-demo: env ## migrate the SQLite database, load the demo province, print the logins, serve on :8000
-	$(BIN)/buudien migrate --no-input
-	$(BIN)/buudien load_admin_units
-	$(BIN)/buudien demo
-	@echo "Mở http://127.0.0.1:$(PORT)/"
+demo: env ## migrate the SQLite database, load the reference data and the demo province (each step timed), print the logins, serve on :8000
+	@begin=$${EPOCHREALTIME/./}; \
+	for step in "migrate --no-input" load_admin_units demo; do \
+	  start=$${EPOCHREALTIME/./}; \
+	  $(BIN)/buudien $$step || exit 1; \
+	  took=$$(( ($${EPOCHREALTIME/./} - start) / 100000 )); \
+	  echo "⏱ buudien $$step: $$((took / 10)),$$((took % 10)) s"; \
+	done; \
+	took=$$(( ($${EPOCHREALTIME/./} - begin) / 100000 )); \
+	echo "⏱ sẵn sàng sau $$((took / 10)),$$((took % 10)) s — mở http://127.0.0.1:$(PORT)/"
 	$(BIN)/buudien serve --port $(PORT)
 
 serve: env ## serve without reloading the demo
@@ -49,8 +54,12 @@ typecheck: env ## mypy in strict mode
 browser-deps: ## Debian chromium for the browser tests
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: env browser-deps lint typecheck ## lint, type checks and the whole suite (DATABASE_URL picks PostgreSQL)
+test: env browser-deps lint typecheck ## lint, type checks, the whole suite and the install check (DATABASE_URL picks PostgreSQL)
 	$(BIN)/pytest
+	.ci/install-check
+
+install-check: env ## a real install without the demo on a fresh SQLite file (and PostgreSQL if DATABASE_URL is one)
+	.ci/install-check
 
 unit: env ## the tests without the browser
 	$(BIN)/pytest -m "not browser"

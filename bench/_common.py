@@ -36,13 +36,41 @@ def setup_django(name: str) -> str:
     return str(connection.vendor)
 
 
-def _own_postgres_database(url: str, name: str) -> str:
+def fresh_database(name: str) -> str:
+    """Point Django at an empty database of the benchmark's own (dropped and made anew), not
+    migrated: for a benchmark that times the migration itself."""
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        (ROOT / "var").mkdir(exist_ok=True)
+        path = ROOT / "var" / f"bench-{name}.sqlite3"
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    elif url.startswith(("postgres://", "postgresql://")):
+        url = _own_postgres_database(url, name, fresh=True)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buudien.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    return str(connection.vendor)
+
+
+def _own_postgres_database(url: str, name: str, *, fresh: bool = False) -> str:
     """Each benchmark gets its own database next to the given one, created when missing."""
     import psycopg
 
     base, _, dbname = url.rpartition("/")
     own = f"{dbname.split('?')[0]}_bench_{name}"
     with psycopg.connect(url, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{own}"')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{own}"')

@@ -18,16 +18,16 @@ def main() -> None:
     database = setup_django("dossiers")
     from django.utils import timezone
 
+    from buudien.core import reference
     from buudien.core.models import User
-    from buudien.counter.catalogue import seed_catalogue
     from buudien.dossiers import demo as dossiers_demo
     from buudien.dossiers.models import Dossier
     from buudien.dossiers.selectors import DueFilter, due_list, late_days
     from buudien.dossiers.services import OPEN_STATES
     from buudien.network import demo as network_demo
 
+    reference.load()  # the demo builders assume the reference data is there
     network_demo.build()
-    seed_catalogue()
     if Dossier.objects.count() < N:
         Dossier.objects.all().delete()
         dossiers_demo.build(N)

@@ -1,15 +1,18 @@
-"""1,000,000 entries through `post_entries` in batches vs a raw bulk insert of the same rows.
+"""1,000,000 entries through `post_entries` in batches vs a raw bulk insert of the same rows;
+and the same requests through the bulk door (`import_shifts`) as closed shifts of past days.
 
 BENCH_N sets the number of entries (default 1,000,000); BENCH_BATCH the batch size (1,000).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import statistics
 import time
 import uuid
+from typing import Any
 
 from bench._common import setup_django, write_result
 
@@ -19,55 +22,34 @@ PRICED = ["BC-THU", "BC-BK", "BC-EMS", "BC-HCC", "PP-BAO", "PP-OCOP", "PP-TEM"]
 PASS = ["TC-DIEN", "TC-NUOC", "TC-BHXH", "TC-THUE", "TC-CT"]
 
 
-def main() -> None:
-    database = setup_django("ledger")
-    from django.db import transaction
-    from django.utils import timezone
-
-    from buudien.core.models import Role, User
-    from buudien.counter import services
-    from buudien.counter.catalogue import seed_catalogue
-    from buudien.counter.models import (
-        CounterSession,
-        DailyRollup,
-        LedgerEntry,
-        MonthlyRollup,
-        Service,
-    )
-    from buudien.counter.services import EntryRequest, _Catalogue, compute
+def _points() -> list[Any]:
     from buudien.network.models import PostUnit
 
-    LedgerEntry.objects.all().delete()
-    DailyRollup.objects.all().delete()
-    MonthlyRollup.objects.all().delete()
-    CounterSession.objects.all().delete()
-    seed_catalogue()
     points = list(PostUnit.objects.filter(kind="commune_point", code__startswith="BLP"))
-    if not points:
-        root = PostUnit(code="BLROOT", name="Bench", kind="province")
-        root.refresh_path()
-        root.save()
-        area = PostUnit(code="BLA", name="Bench area", kind="area", parent=root)
-        area.refresh_path()
-        area.save()
-        office = PostUnit(code="BLO", name="Bench office", kind="office", parent=area)
-        office.refresh_path()
-        office.save()
-        for i in range(150):
-            p = PostUnit(code=f"BLP{i:03d}", name=f"Điểm {i}", kind="commune_point", parent=office)
-            p.refresh_path()
-            p.save()
-            points.append(p)
-    clerks = []
-    for p in points:
-        clerk, _ = User.objects.update_or_create(
-            username=f"bench-{p.code}", defaults={"role": Role.CLERK, "home_unit": p}
-        )
-        clerks.append(clerk)
-    rng = random.Random(7)
-    batches: list[tuple[int, list[EntryRequest]]] = []
+    if points:
+        return points
+    parent = None
+    for code, name, kind in (
+        ("BLROOT", "Bench", "province"),
+        ("BLA", "Bench area", "area"),
+        ("BLO", "Bench office", "office"),
+    ):
+        parent = PostUnit(code=code, name=name, kind=kind, parent=parent)
+        parent.refresh_path()
+        parent.save()
+    for i in range(150):
+        p = PostUnit(code=f"BLP{i:03d}", name=f"Điểm {i}", kind="commune_point", parent=parent)
+        p.refresh_path()
+        p.save()
+        points.append(p)
+    return points
+
+
+def _batches(rng: random.Random, n_points: int) -> list[tuple[int, list[Any]]]:
+    from buudien.counter.services import EntryRequest
+
+    batches = []
     for b in range(N // BATCH):
-        who = b % len(points)
         reqs = []
         for _ in range(BATCH):
             if rng.random() < 0.6:
@@ -86,53 +68,93 @@ def main() -> None:
                         amount=rng.randint(50, 5_000) * 1_000,
                     )
                 )
-        batches.append((who, reqs))
+        batches.append((b % n_points, reqs))
+    return batches
+
+
+def _clear() -> None:
+    from buudien.counter.models import (
+        CounterSession,
+        DailyRollup,
+        LedgerEntry,
+        MonthlyRollup,
+        UnitMonthRollup,
+    )
+
+    for model in (LedgerEntry, DailyRollup, MonthlyRollup, UnitMonthRollup, CounterSession):
+        model.objects.all().delete()
+
+
+def _raw(rows: list[tuple[Any, ...]], columns: list[str]) -> list[float]:
+    """Insert the rows the ledger wrote, as they are, batch by batch: no checks, no rollups."""
+    from django.db import transaction
+
+    from buudien.core.bulk import insert_rows
+    from buudien.counter.models import LedgerEntry
+
+    times = []
+    for start in range(0, len(rows), BATCH):
+        began = time.perf_counter()
+        with transaction.atomic():
+            insert_rows(LedgerEntry, columns, rows[start : start + BATCH])
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def _bulk(points: list[Any], clerks: list[Any], batches: list[tuple[int, list[Any]]]) -> float:
+    """The same requests as closed shifts of past days, one shift a batch, one import."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from buudien.core.models import User
+    from buudien.counter import services
+
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-admin", password=None
+    )
+    tz = timezone.get_current_timezone()
+    first = timezone.localdate() - dt.timedelta(days=len(batches) // len(points) + 2)
+
+    def shifts() -> Any:
+        for b, (who, reqs) in enumerate(batches):
+            day = first + dt.timedelta(days=b // len(points))
+            at = dt.datetime.combine(day, dt.time(9), tz)
+            yield services.PastShift(
+                unit=points[who],
+                clerk=clerks[who],
+                business_date=day,
+                requests=[replace(r, occurred_at=at) for r in reqs],
+            )
+
+    began = time.perf_counter()
+    services.import_shifts(actor=admin, shifts=shifts())
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    database = setup_django("ledger")
+    from django.utils import timezone
+
+    from buudien.core import reference
+    from buudien.core.models import Role, User
+    from buudien.counter import services
+    from buudien.counter.models import LedgerEntry
+
+    _clear()
+    reference.load()
+    points = _points()
+    clerks = [
+        User.objects.update_or_create(
+            username=f"bench-{p.code}", defaults={"role": Role.CLERK, "home_unit": p}
+        )[0]
+        for p in points
+    ]
+    batches = _batches(random.Random(7), len(points))
     sessions = [
-        CounterSession.objects.create(
-            unit=p,
-            clerk=c,
-            business_date=timezone.localdate(),
-            opened_at=timezone.now(),
-            opening_cash=0,
-        )
+        services.open_session(clerk=c, unit=p, opening_cash=0, business_date=timezone.localdate())
         for p, c in zip(points, clerks, strict=True)
     ]
-    catalogue = _Catalogue.load({s.code for s in Service.objects.all()})
-    now = timezone.now()
-
-    # Baseline: the same rows, already computed, bulk-inserted raw (no checks, no rollups).
-    raw_times = []
-    for who, reqs in batches:
-        session = sessions[who]
-        rows = []
-        for i, r in enumerate(reqs):
-            service = catalogue.services[r.service_code]
-            tariff = catalogue.tariff(service, session.business_date)
-            assert tariff is not None
-            amount, revenue = compute(tariff, amount=r.amount, quantity=r.quantity)
-            rows.append(
-                LedgerEntry(
-                    idempotency_key="raw-" + r.idempotency_key,
-                    receipt_no=f"R{i}",
-                    unit_id=session.unit_id,
-                    clerk_id=session.clerk_id,
-                    session=session,
-                    service=service,
-                    line=service.line,
-                    business_date=session.business_date,
-                    occurred_at=now,
-                    quantity=r.quantity,
-                    amount=amount,
-                    direction=service.direction,
-                    revenue=revenue,
-                    method="cash",
-                )
-            )
-        start = time.perf_counter()
-        with transaction.atomic():
-            LedgerEntry.objects.bulk_create(rows, batch_size=BATCH)
-        raw_times.append(time.perf_counter() - start)
-    LedgerEntry.objects.all().delete()
 
     ours = []
     for who, reqs in batches:
@@ -141,8 +163,18 @@ def main() -> None:
         ours.append(time.perf_counter() - start)
     n = LedgerEntry.objects.count()
     assert n == N // BATCH * BATCH
-    rate = n / sum(ours)
-    raw_rate = n / sum(raw_times)
+
+    # Baseline: the very rows the ledger wrote, inserted raw (no checks, no rollups).
+    columns = [f.attname for f in LedgerEntry._meta.concrete_fields if f.attname != "reverses_id"]
+    rows = list(LedgerEntry.objects.order_by("pk").values_list(*columns))
+    LedgerEntry.objects.all().delete()
+    raw_times = _raw(rows, columns)
+    del rows
+    _clear()
+    bulk_s = _bulk(points, clerks, batches)
+    assert LedgerEntry.objects.count() == n
+
+    rate, raw_rate, bulk_rate = n / sum(ours), n / sum(raw_times), n / bulk_s
     write_result(
         name="ledger_ingest",
         database=database,
@@ -153,12 +185,15 @@ def main() -> None:
         extra={
             "entries_per_s": round(rate),
             "raw_entries_per_s": round(raw_rate),
+            "bulk_entries_per_s": round(bulk_rate),
             "batch": BATCH,
             "rate_ratio": round(raw_rate / rate, 3),
+            "bulk_rate_ratio": round(raw_rate / bulk_rate, 3),
         },
     )
     print(
-        f"  {rate:,.0f} entries/s with validation, idempotency and rollups; raw {raw_rate:,.0f}/s"
+        f"  {rate:,.0f} entries/s with validation, idempotency and rollups; "
+        f"bulk door {bulk_rate:,.0f}/s; raw {raw_rate:,.0f}/s"
     )
 
 

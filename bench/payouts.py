@@ -61,17 +61,15 @@ def main() -> None:
     from django.db import transaction
     from python_calamine import CalamineWorkbook
 
+    from buudien.core import reference
     from buudien.core.models import User
-    from buudien.counter.catalogue import seed_catalogue
     from buudien.network import demo as network_demo
     from buudien.network.models import PostUnit
     from buudien.payouts import services
     from buudien.payouts.models import Programme
-    from buudien.payouts.seed import seed_programmes
 
+    reference.load()  # the demo builders assume the reference data is there
     network_demo.build()
-    seed_catalogue()
-    seed_programmes()
     points = list(PostUnit.objects.filter(kind="commune_point").values_list("code", flat=True))
     data = workbook(N, points)
     user = User.objects.get(username="tinh")

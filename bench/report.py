@@ -10,6 +10,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench._common import median_time, write_result
 
@@ -26,78 +27,71 @@ def _setup() -> str:
     return setup_django("report")
 
 
-def build(n: int) -> None:
-    from django.db import connection
+def _history(n: int) -> Any:
+    """n entries over 2024 and 2025 at every office and point, one shift a unit and a day,
+    posted as past days' shifts through the counter's bulk door."""
+    import datetime as dt
 
-    from buudien.counter.catalogue import seed_catalogue
+    from django.utils import timezone
+
+    from buudien.core.models import Role, User
+    from buudien.counter import services
+    from buudien.counter.models import Service
+    from buudien.network.models import PostUnit
+
+    units = list(
+        PostUnit.objects.filter(kind__in=["office", "commune_point"], path__startswith="/BDT04/")
+    )
+    clerks = {u.home_unit_id: u for u in User.objects.filter(role=Role.CLERK, home_unit__in=units)}
+    codes = list(Service.objects.order_by("code").values_list("code", "kind"))
+    tz = timezone.get_current_timezone()
+    days = [dt.date(2024, 1, 1) + dt.timedelta(d) for d in range(731)]
+    per_shift = -(-n // (len(units) * len(days)))
+    g = 0
+    for day in days:
+        at = dt.datetime.combine(day, dt.time(10), tz)
+        for unit in units:
+            requests = []
+            for _ in range(min(per_shift, n - g)):
+                g += 1
+                code, kind = codes[(g * 17) % len(codes)]
+                priced = kind in {"fee", "sale"}
+                requests.append(
+                    services.EntryRequest(
+                        idempotency_key=f"bench-{g}",
+                        service_code=code,
+                        amount=None if priced else 1000 * (50 + (g * 7919) % 5000),
+                        occurred_at=at,
+                    )
+                )
+            if requests:
+                yield services.PastShift(
+                    unit=unit, clerk=clerks[unit.pk], business_date=day, requests=requests
+                )
+
+
+def build(n: int) -> None:
+    from buudien.core import reference
+    from buudien.core.models import User
+    from buudien.counter import services
     from buudien.counter.models import CounterSession, LedgerEntry
-    from buudien.counter.services import rebuild_rollups
     from buudien.network import demo as network_demo
     from buudien.plans import demo as plans_demo
-    from buudien.plans.seed import seed_indicators
 
+    reference.load()
     network_demo.build()
-    seed_catalogue()
-    seed_indicators()
     if LedgerEntry.objects.filter(idempotency_key__startswith="bench-").count() >= n:
         _ensure_rollups()
         plans_demo.build()
         return
     LedgerEntry.objects.all().delete()
-    from buudien.core.models import User
-    from buudien.network.models import PostUnit
+    CounterSession.objects.all().delete()
+    admin = User.objects.get(username="admin")
+    services.import_shifts(actor=admin, shifts=_history(n))
+    from django.db import connection
 
-    clerk = User.objects.get(username="admin")
-    units = list(
-        PostUnit.objects.filter(kind__in=["office", "commune_point"], path__startswith="/BDT04/")
-    )
-    from django.utils import timezone
-
-    CounterSession.objects.filter(clerk=clerk).delete()
-    sessions = [
-        CounterSession.objects.create(
-            unit=u,
-            clerk=clerk,
-            business_date=timezone.localdate(),
-            opened_at=timezone.now(),
-            opening_cash=0,
-            status="closed",
-        )
-        for u in units
-    ]
     with connection.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE bench_units AS SELECT * FROM unnest(%s::uuid[], %s::uuid[])"
-            " WITH ORDINALITY AS t(unit_id, session_id, k)",
-            [[u.pk for u in units], [s.pk for s in sessions]],
-        )
-        cur.execute(
-            "CREATE TEMP TABLE bench_services AS SELECT id, line, kind, "
-            "row_number() OVER (ORDER BY code) AS k FROM counter_service"
-        )
-        cur.execute("SELECT count(*) FROM bench_units")
-        n_units = cur.fetchone()[0]
-        cur.execute("SELECT count(*) FROM bench_services")
-        n_services = cur.fetchone()[0]
-        cur.execute(
-            f"""
-            INSERT INTO counter_ledgerentry (id, idempotency_key, receipt_no, unit_id, clerk_id,
-              session_id, service_id, line, business_date, occurred_at, quantity, amount,
-              direction, revenue, method, customer_name, customer_phone, customer_id_no,
-              source_type, source_id, reason, created_at)
-            SELECT gen_random_uuid(), 'bench-' || g, 'B' || g, u.unit_id, %s, u.session_id,
-              s.id, s.line, DATE '2024-01-01' + (g %% 731)::int, now(), 1,
-              1000 * (50 + (g * 7919) %% 5000),
-              CASE WHEN s.kind = 'payout' THEN 'out' ELSE 'in' END,
-              1000 * (5 + (g * 104729) %% 200), 'cash', '', '', '', '', '', '', now()
-            FROM generate_series(1::bigint, %s::bigint) AS g
-            JOIN bench_units u ON u.k = 1 + (g * 31) %% {n_units}
-            JOIN bench_services s ON s.k = 1 + (g * 17) %% {n_services}
-            """,
-            [clerk.pk, n],
-        )
         cur.execute("ANALYZE counter_ledgerentry")
-    rebuild_rollups()
     plans_demo.build()
 
 

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
+from buudien.core import reference
 from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
-from buudien.dossiers.calendar import seed_holidays
 from buudien.dossiers.models import Procedure
-from buudien.dossiers.seed import seed_procedures
 from buudien.network.models import Partner, PostUnit
 from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
 
@@ -89,18 +88,22 @@ def _fast_hashing(settings: pytest.FixtureRequest) -> None:
         ]
 
 
+def serve_agencies(unit: PostUnit) -> None:
+    """The shipped agencies that no unit serves are served by this one (as setup_province does)."""
+    Partner.objects.filter(served_by__isnull=True).update(served_by=unit)
+
+
 @pytest.fixture
 def catalogue(db: None) -> None:
-    """The seeded service catalogue with its tariffs."""
-    from buudien.counter.catalogue import seed_catalogue
-
-    seed_catalogue()
+    """The reference data a real install loads: agencies, services and tariffs, indicators,
+    the working calendar, procedures, payout programmes."""
+    reference.load()
 
 
 @pytest.fixture
 def procedures(tree: Tree, catalogue: None) -> dict[str, Procedure]:
-    seed_holidays()
-    seed_procedures()
+    """The shipped procedures, their agencies served by the test province."""
+    serve_agencies(tree.province)
     return {p.code: p for p in Procedure.objects.all()}
 
 

@@ -234,7 +234,7 @@ BUUDIEN_MAX_UPLOAD_BYTES = int(os.environ.get("BUUDIEN_MAX_UPLOAD_MB", "10")) * 
 BUUDIEN_DEMO_STEPS = [
     "buudien.network.demo.build",
     "buudien.counter.demo.build",
-    "buudien.plans.demo.build",
     "buudien.dossiers.demo.build",
     "buudien.payouts.demo.build",
+    "buudien.plans.demo.build",  # last: its plans follow the outcome of the years before
 ]

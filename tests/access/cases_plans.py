@@ -8,17 +8,17 @@ from typing import Any
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from buudien.core import reference
 from buudien.core.models import Role
 from buudien.plans import services
 from buudien.plans.models import Indicator
-from buudien.plans.seed import seed_indicators
 from tests.access.case import Case
 from tests.access.world import World
 
 
 def build(world: World) -> None:
     """The indicators, and a yearly revenue plan for each side's area to allocate."""
-    seed_indicators()
+    reference.load(only=["plans.indicators"])
     revenue = Indicator.objects.get(code="DT_TONG")
     for where in ("in", "out"):
         services.set_plan(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from buudien.plans.seed import seed_indicators
+from buudien.core import reference
 from tests.access.case import Case
 from tests.access.world import World
 
 
 def build(world: World) -> None:
     """The indicators the reports are made of."""
-    seed_indicators()
+    reference.load(only=["plans.indicators"])
 
 
 def _area(w: World, s: str) -> str:

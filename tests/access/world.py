@@ -13,11 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from buudien.core import reference
 from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
-from buudien.counter.catalogue import seed_catalogue
-from buudien.dossiers.calendar import seed_holidays
-from buudien.dossiers.seed import seed_procedures
 from buudien.network.models import Partner, PostUnit
 from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
 
@@ -77,9 +75,7 @@ def _side(prefix: str, agency_code: str, clerk_name: str) -> tuple[PostUnit, ...
 
 def build_world() -> World:
     """Reference data, the two provinces, the users, an open shift at each point."""
-    seed_catalogue()
-    seed_holidays()
-    seed_procedures()
+    reference.load()
     today = timezone.localdate()
     sides: dict[str, Side] = {}
     users: dict[str, User] = {}

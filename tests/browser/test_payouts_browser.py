@@ -12,12 +12,12 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from buudien.core.models import Role, User
+from buudien.network.models import Partner
 from buudien.payouts import services
 from buudien.payouts.models import Beneficiary, Payout, Programme
-from buudien.payouts.seed import seed_programmes
 from tests.browser.test_network_browser import _login
-from tests.conftest import Tree
-from tests.factories import PartnerFactory, UserFactory
+from tests.conftest import Tree, serve_agencies
+from tests.factories import UserFactory
 
 # Forms that change something, in the page's own content (not the language or logout forms).
 WRITE_FORMS = "main form[method=post]"
@@ -38,8 +38,7 @@ def _workbook() -> bytes:
 def test_import_pay_refuse_return_close_download(
     page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
-    PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
-    seed_programmes()
+    serve_agencies(tree.province)
     Programme.objects.update(window_start=1, window_end=31)
     month = timezone.localdate().strftime("%Y-%m")
 
@@ -116,8 +115,8 @@ def _pages(live_server: LiveServer, payout: Payout) -> list[str]:
 def test_the_auditor_and_the_agency_officer_find_no_write_form(
     page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
-    agency = PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
-    seed_programmes()
+    serve_agencies(tree.province)
+    agency = Partner.objects.get(code="SYT04")
     Programme.objects.update(window_start=1, window_end=31)
     services.import_list(
         actor=users[Role.PROVINCE_MANAGER],

@@ -7,10 +7,10 @@ import datetime as dt
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from buudien.core import reference
 from buudien.core.models import Role, User
 from buudien.plans import services as plan_services
 from buudien.plans.models import Indicator
-from buudien.plans.seed import seed_indicators
 from tests.browser.test_network_browser import _login
 from tests.conftest import Tree
 from tests.reports.helpers import book
@@ -19,7 +19,7 @@ from tests.reports.helpers import book
 def test_manager_drills_down_and_downloads(
     page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
-    seed_indicators()
+    reference.load(only=["plans.indicators"])
     admin = users[Role.ADMIN]
     for day in (dt.date(2024, 3, 5), dt.date(2025, 3, 5)):
         book(admin, tree.point_a1, day, ("TC-LHUU", 5_000_000, 1), ("BC-EMS", None, 2))

@@ -31,7 +31,7 @@ def test_a_form_value_with_nul_is_refused_before_anything_is_written(
     assert "«code»" in response.content.decode()
 
 
-def test_a_json_string_with_an_escaped_nul_is_a_422_naming_the_body(
+def test_a_json_string_with_an_escaped_nul_is_a_422_naming_its_field(
     tree: Tree, users: dict[str, User]
 ) -> None:
     response = _client(users[Role.ADMIN]).post(
@@ -40,7 +40,7 @@ def test_a_json_string_with_an_escaped_nul_is_a_422_naming_the_body(
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["field"] == "body"
+    assert response.json()["field"] == "code"
 
 
 def test_ordinary_text_with_new_lines_passes(tree: Tree, users: dict[str, User]) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from buudien.core.errors import DomainError
 from buudien.core.excel import (
@@ -142,6 +143,41 @@ def test_the_header_is_found_below_a_title_and_row_numbers_are_those_excel_shows
     assert [(r.number, r.values["code"]) for r in rows] == [(5, "N001"), (7, "N002")]
 
 
+def test_blank_rows_above_the_header_count_in_the_row_numbers_of_rows_and_messages() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A3"], sheet["B3"] = "Mã nhóm", "Tên nhóm"  # rows 1 and 2 left empty
+    sheet["A4"], sheet["B4"] = "N001", "Một"
+    sheet["A6"], sheet["B6"] = "N002", None
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    rows, errors = read_rows(GroupImport(), buffer.getvalue())
+
+    assert [r.number for r in rows] == [4, 6]
+    assert errors == [RowError(6, "Tên nhóm", "Dòng 6, cột «Tên nhóm»: không được để trống.")]
+
+
+def test_an_english_user_reads_the_reasons_in_english() -> None:
+    source = _workbook(
+        [
+            ["N001", "Một", 3, "1.500.000"],
+            ["N002", None, "ba", "-5.000"],
+            ["n001", "Ba", 4, 0],
+        ],
+        headers=["Mã nhóm", "Tên nhóm", "Số thành viên", "Phí"],
+    )
+    with translation.override("en"):
+        _rows, errors = read_rows(GroupImport(), source)
+    assert [e.message for e in errors] == [
+        "Row 3, column “Tên nhóm”: cannot be empty.",
+        "Row 3, column “Số thành viên”: “ba” is not a whole number, e.g. 1.234.",
+        "Row 3, column “Phí”: amount cannot be negative.",
+        "Row 4: duplicates row 2 in the same file.",
+    ]
+
+
 def test_a_header_further_down_than_the_spec_allows_is_not_found() -> None:
     rows, errors = read_rows(GroupImport(), _workbook([["N001", "Một"]], above=10))
     assert rows == []
@@ -211,6 +247,58 @@ def test_a_duplicate_key_is_an_error_on_the_later_row_naming_the_earlier_one() -
     source = _workbook([["N001", "Một"], ["N002", "Hai"], ["n001", "Một nữa"]])
     _rows, errors = read_rows(GroupImport(), source)
     assert errors == [RowError(4, "", "Dòng 4: trùng với dòng 2 trong cùng tệp.")]
+
+
+def test_one_bad_cell_in_a_long_column_changes_nothing_in_how_the_others_are_read() -> None:
+    """Clean columns are read whole and a column with a bad cell cell by cell: same values."""
+    headers = ["Mã nhóm", "Tên nhóm", "Số thành viên", "Phí", "Ngày lập", "Mô hình", "Số CCCD"]
+    rows: list[list[Any]] = [
+        [
+            f"N{i:03d}",
+            f" Nhóm {i} ",
+            i % 7,
+            ("1.500.000 đ", 2_000_000, "3 000 000")[i % 3],
+            (dt.date(2025, 3, 1), "02/03/2025", dt.datetime(2025, 3, 3, 8, 0))[i % 3],
+            ("Đa dịch vụ", "truyen thong", "Truyền thống")[i % 3],
+            (CITIZEN_ID, int(HANOI_ID), None)[i % 3],
+        ]
+        for i in range(1, 61)
+    ]
+    bad = [["N999", "X" * 101, "nhiều", "-1", "31/02/2025", "Siêu thị", "12345"]]
+    clean, none = read_rows(GroupImport(), _workbook(rows, headers=headers))
+    mixed, errors = read_rows(GroupImport(), _workbook(rows + bad, headers=headers))
+
+    assert none == []
+    assert [(e.row, e.column) for e in errors] == [(62, h) for h in headers[1:]]
+    assert [r.values for r in mixed[:-1]] == [r.values for r in clean]
+    assert clean[0].values == {
+        "code": "N001",
+        "title": "Nhóm 1",
+        "members": 1,
+        "fee": 2_000_000,
+        "opened_on": dt.date(2025, 3, 2),
+        "active": None,
+        "model": "traditional",
+        "citizen_id": HANOI_ID,
+        "phone": None,
+        "latitude": None,
+    }
+
+
+def test_cells_the_spec_already_trusts_are_taken_as_they_are() -> None:
+    """An importer may vouch for values checked before (ids already registered)."""
+
+    class Trusting(GroupImport):
+        def trusted(self, key: str) -> frozenset[str]:
+            return frozenset({"004999000001"}) if key == "citizen_id" else frozenset()
+
+    source = _workbook(
+        [["N001", "Một", "004999000001"]], headers=["Mã nhóm", "Tên nhóm", "Số CCCD"]
+    )
+    assert read_rows(GroupImport(), source)[1][0].column == "Số CCCD"  # a birth year to come
+    rows, errors = read_rows(Trusting(), source)
+    assert errors == []
+    assert rows[0].values["citizen_id"] == "004999000001"
 
 
 def test_text_is_stripped_numbers_lose_their_float_tail_and_length_is_checked() -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from buudien.core.money import (
     amount_in_words,
+    format_number,
     format_report,
     format_short,
     format_vnd,
@@ -156,7 +157,8 @@ def test_receipt_words_are_well_formed_for_any_amount(amount: int) -> None:
 
 @given(st.integers(min_value=0, max_value=10**18))
 def test_a_displayed_amount_parses_back(amount: int) -> None:
-    assert parse_amount(format_vnd(amount)[:-2]) == amount
+    assert parse_amount(format_number(amount)) == amount
+    assert parse_amount(format_vnd(amount)) == amount
 
 
 @pytest.mark.parametrize(

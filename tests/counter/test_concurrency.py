@@ -10,9 +10,9 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 
+from buudien.core import reference
 from buudien.core.models import Role, User
 from buudien.counter import services
-from buudien.counter.catalogue import seed_catalogue
 from buudien.counter.errors import CounterError
 from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup
 from buudien.counter.services import EntryRequest
@@ -28,7 +28,7 @@ pytestmark = [
 
 
 def _setup() -> tuple[CounterSession, User]:
-    seed_catalogue()
+    reference.load(only=["network.partners", "counter.services", "counter.tariffs"])
     province = PostUnitFactory(kind="province")
     area = PostUnitFactory(kind="area", parent=province)
     office = PostUnitFactory(kind="office", parent=area)

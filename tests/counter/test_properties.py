@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from buudien.core import reference
 from buudien.core.models import Role
 from buudien.counter import services
-from buudien.counter.catalogue import seed_catalogue
 from buudien.counter.errors import CounterCode, CounterError
 from buudien.counter.models import DailyRollup, LedgerEntry, MonthlyRollup, UnitMonthRollup
 from buudien.counter.services import EntryRequest
@@ -42,7 +42,7 @@ class LedgerProperties(TestCase):
     def test_rollups_equal_entries_and_expected_cash_balances(
         self, steps: list[tuple[object, ...]], opening: int
     ) -> None:
-        seed_catalogue()
+        reference.load(only=["network.partners", "counter.services", "counter.tariffs"])
         province = PostUnitFactory(kind="province")
         area = PostUnitFactory(kind="area", parent=province)
         office = PostUnitFactory(kind="office", parent=area)

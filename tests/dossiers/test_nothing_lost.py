@@ -10,15 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from buudien.core import reference
 from buudien.core.models import Role
 from buudien.counter import services as counter_services
-from buudien.counter.catalogue import seed_catalogue
 from buudien.dossiers import services
-from buudien.dossiers.calendar import seed_holidays
 from buudien.dossiers.models import Batch, BatchItem, Dossier, Place, Procedure
-from buudien.dossiers.seed import seed_procedures
 from buudien.dossiers.services import TRANSITIONS
 from buudien.network.models import Partner
+from tests.conftest import serve_agencies
 from tests.dossiers.conftest import CITIZEN, full_documents
 from tests.factories import PostUnitFactory, UserFactory
 
@@ -72,10 +71,9 @@ class NothingLost(TestCase):
     def test_random_walks_keep_every_dossier_in_one_place(
         self, moves: list[tuple[object, ...]]
     ) -> None:
-        seed_catalogue()
+        reference.load()
         province = PostUnitFactory(kind="province")
-        seed_holidays()
-        seed_procedures()
+        serve_agencies(province)
         area = PostUnitFactory(kind="area", parent=province)
         office = PostUnitFactory(kind="office", parent=area)
         point = PostUnitFactory(kind="commune_point", parent=office)

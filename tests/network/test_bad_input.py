@@ -54,17 +54,19 @@ def _new_point(**changes: Any) -> dict[str, Any]:
     ["?area=KHONGCO", "?area=" + "X" * 300, "?page=abc", "?sort=zzz", "?q=%00", "?kind=%00"],
 )
 def test_a_malformed_filter_is_not_a_server_error(tree: Tree, manager: Client, query: str) -> None:
-    assert manager.get(f"/network/{query}").status_code in {200, 404}
-    assert manager.get(f"/network/export.xlsx{query}").status_code in {200, 404}
+    # A control character is refused before any view with a page naming the field (400).
+    assert manager.get(f"/network/{query}").status_code in {200, 400, 404}
+    assert manager.get(f"/network/export.xlsx{query}").status_code in {200, 400, 404}
 
 
 @pytest.mark.parametrize("code", ["KHONGCO", "X" * 300, "%00", "A%0AB"])
 def test_an_unknown_unit_code_is_not_found(
     tree: Tree, manager: Client, api: Client, code: str
 ) -> None:
-    assert manager.get(f"/network/{code}/").status_code == 404
-    assert manager.get(f"/network/{code}/edit/").status_code == 404
-    assert api.get(f"/api/network/units/{code}").status_code == 404
+    refused = {400, 404} if code == "%00" else {404}
+    assert manager.get(f"/network/{code}/").status_code in refused
+    assert manager.get(f"/network/{code}/edit/").status_code in refused
+    assert api.get(f"/api/network/units/{code}").status_code in refused | {422}
 
 
 @pytest.mark.parametrize(

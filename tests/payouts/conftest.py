@@ -7,18 +7,39 @@ import pytest
 from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
+from buudien.network.models import Partner, PostUnit
 from buudien.payouts.models import Programme
-from buudien.payouts.seed import seed_programmes
 from tests.conftest import Tree
-from tests.factories import PartnerFactory
 from tests.payouts.test_payouts import PAYDAY
+
+
+def pension_programme(served_by: PostUnit) -> Programme:
+    """Monthly pensions of the province's social insurance, paid from the 2nd to the 20th
+    (as shipped in the reference data, whether or not it was loaded)."""
+    agency, _ = Partner.objects.update_or_create(
+        code="BHXH04",
+        defaults={
+            "name": "BHXH tỉnh",
+            "kind": Partner.Kind.SOCIAL_INSURANCE,
+            "served_by": served_by,
+        },
+    )
+    programme, _ = Programme.objects.update_or_create(
+        code="LHUU",
+        defaults={
+            "name": "Lương hưu, trợ cấp bảo hiểm xã hội hằng tháng",
+            "agency": agency,
+            "service_code": "TC-LHUU",
+            "window_start": 2,
+            "window_end": 20,
+        },
+    )
+    return programme
 
 
 @pytest.fixture
 def programme(tree: Tree, catalogue: None) -> Programme:
-    PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
-    seed_programmes()
-    return Programme.objects.get(code="LHUU")
+    return pension_programme(tree.province)
 
 
 @pytest.fixture

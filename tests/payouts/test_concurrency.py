@@ -9,14 +9,14 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from buudien.core import reference
 from buudien.core.models import ApiToken, Role, User
 from buudien.counter import services as counter_services
-from buudien.counter.catalogue import seed_catalogue
 from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.payouts import services
-from buudien.payouts.models import Payout, Programme
-from buudien.payouts.seed import seed_programmes
-from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
+from buudien.payouts.models import Payout
+from tests.factories import PostUnitFactory, UserFactory
+from tests.payouts.conftest import pension_programme
 from tests.payouts.test_payouts import MONTH, PAYDAY, person, workbook
 
 ATTEMPTS = 20
@@ -63,17 +63,16 @@ def _attempt(
 def test_twenty_concurrent_attempts_with_different_keys_and_shifts_pay_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seed_catalogue()
+    reference.load(only=["network.partners", "counter.services", "counter.tariffs"])
     province = PostUnitFactory(kind="province")
     area = PostUnitFactory(kind="area", parent=province)
     office = PostUnitFactory(kind="office", parent=area)
     point = PostUnitFactory(code="VHXA1", kind="commune_point", parent=office)
-    PartnerFactory(code="BHXH04", served_by=province)
-    seed_programmes()
+    programme = pension_programme(province)
     manager = UserFactory(role=Role.PROVINCE_MANAGER, home_unit=province)
     services.import_list(
         actor=manager,
-        programme=Programme.objects.get(code="LHUU"),
+        programme=programme,
         month=MONTH,
         source=workbook([person(1)]),
     )

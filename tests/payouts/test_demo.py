@@ -12,21 +12,21 @@ from buudien.core.models import Role, User
 from buudien.counter.models import CounterSession, LedgerEntry, MonthlyRollup
 from buudien.payouts import demo, services
 from buudien.payouts.models import Payout, PayoutList
-from tests.conftest import Tree
-from tests.factories import PartnerFactory
+from tests.conftest import Tree, serve_agencies
 from tests.payouts.test_payouts import person, workbook
 
 
 def test_demo_lists_reconcile_with_the_ledger(
     tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
-    PartnerFactory(code="BHXH04", name="BHXH tỉnh", served_by=tree.province)
-    PartnerFactory(code="SYT04", name="Sở Y tế", served_by=tree.province)
+    serve_agencies(tree.province)
     today = dt.date(2026, 3, 10)
     demo.build(total=400, today=today)
 
     closed = PayoutList.objects.filter(state=PayoutList.State.CLOSED)
-    assert closed.count() == 12
+    # The two months before this one, for each of the three programmes.
+    assert {pl.month for pl in closed} == {dt.date(2026, 1, 1), dt.date(2026, 2, 1)}
+    assert closed.count() == 2 * 3
     # This month's lists are open: paid so far only on the window's past days, the rest waits.
     open_lists = PayoutList.objects.filter(state=PayoutList.State.OPEN)
     assert {pl.month for pl in open_lists} == {dt.date(2026, 3, 1)}
@@ -65,8 +65,27 @@ def test_demo_lists_reconcile_with_the_ledger(
     nxt = services.import_list(
         actor=users[Role.PROVINCE_MANAGER],
         programme=closed[0].programme,
-        month=dt.date(2026, 1, 1),
+        month=dt.date(2026, 4, 1),
         source=workbook([person(1), person(2)]),
     )
     assert nxt.ok, nxt.errors
     assert Payout.objects.filter(list=nxt.payout_list).count() == 2
+
+
+def test_demo_pays_what_a_province_pays(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    """A pension line is 3 to 10 million đồng, an allowance half a million to 2 million, and
+    a month's lists come to about 150 tỷ đồng for 79,000 people: 1,800 tỷ a year."""
+    serve_agencies(tree.province)
+    demo.build(total=2000, today=dt.date(2026, 3, 10))
+
+    lines = Payout.objects.select_related("list__programme")
+    pensions = [p.amount for p in lines if p.list.programme.code == "LHUU"]
+    allowances = [p.amount for p in lines if p.list.programme.code != "LHUU"]
+    assert min(pensions) >= 3_000_000 and max(pensions) <= 10_000_000
+    assert min(allowances) >= 500_000 and max(allowances) <= 2_000_000
+    month = PayoutList.objects.filter(month=dt.date(2026, 2, 1))
+    per_person = month.aggregate(s=Sum("total"))["s"] / month.aggregate(n=Sum("lines"))["n"]
+    a_year_for_79_000 = per_person * 79_000 * 12
+    assert 1_650_000_000_000 <= a_year_for_79_000 <= 1_950_000_000_000

@@ -301,13 +301,13 @@ def test_payments_join_the_indicators_and_the_agency_api_follows_progress(
 ) -> None:
     from django.test import Client
 
+    from buudien.core import reference
     from buudien.core.models import ApiToken
     from buudien.plans.periods import Period
-    from buudien.plans.seed import seed_indicators
     from buudien.reports.builders import plan_vs_actual
     from tests.factories import UserFactory
 
-    seed_indicators()
+    reference.load(only=["plans.indicators"])
     lines = _import(programme, users, n=3)
     services.pay(payout=lines[0], clerk=users[Role.CLERK], session=payday_session, paid_at=PAYDAY)
     report = plan_vs_actual(users[Role.PROVINCE_MANAGER], tree.province, Period(2025, "month", 3))

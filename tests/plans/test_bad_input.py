@@ -8,13 +8,13 @@ from django.test import Client
 
 from buudien.core.models import Role, User
 from buudien.plans.models import Indicator, ManualValue, Plan
-from buudien.plans.seed import seed_indicators
 from tests.conftest import Tree
+from tests.plans.indicators import load_indicators
 
 
 @pytest.fixture
 def manager(users: dict[str, User]) -> Client:
-    seed_indicators()
+    load_indicators()
     client = Client()
     client.force_login(users[Role.PROVINCE_MANAGER])
     return client
@@ -100,7 +100,7 @@ def test_the_upload_refuses_a_missing_file_and_a_file_of_another_kind(
 def test_roles_that_only_read_see_no_form_to_post(
     tree: Tree, users: dict[str, User], role: str
 ) -> None:
-    seed_indicators()
+    load_indicators()
     client = Client()
     client.force_login(users[role])
     unit = "VHXA1" if role == Role.CLERK else "KVB"
@@ -114,7 +114,7 @@ def test_roles_that_only_read_see_no_form_to_post(
 def test_the_clerk_sees_no_finance_office_plans(tree: Tree, users: dict[str, User]) -> None:
     from buudien.plans import services
 
-    seed_indicators()
+    load_indicators()
     for code in ("DT_TONG", "QUY_LUONG"):
         services.set_plan(
             actor=users[Role.ADMIN],

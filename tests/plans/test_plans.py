@@ -17,14 +17,14 @@ from buudien.plans import selectors, services
 from buudien.plans.importers import ManualValueImport
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
-from buudien.plans.seed import seed_indicators
 from tests.conftest import Tree
+from tests.plans.indicators import load_indicators
 from tests.reports.helpers import book
 
 
 @pytest.fixture
 def inds(db: None) -> dict[str, Indicator]:
-    seed_indicators()
+    load_indicators()
     return {i.code: i for i in Indicator.objects.all()}
 
 
@@ -149,9 +149,8 @@ def test_manual_figures_are_audited_and_read_only_roles_cannot_enter_them(
     value = ManualValue.objects.get()
     assert [e.action for e in history(value)] == ["plans.manual_value_entered"] * 2
     period = Period(2025, "month", 1)
-    assert selectors.values([tree.province], period)[tree.province.pk]["QUY_LUONG"] == (
-        2_100_000_000
-    )
+    figures = selectors.values(user=users[Role.ADMIN], units=[tree.province], period=period)
+    assert figures[tree.province.pk]["QUY_LUONG"] == 2_100_000_000
     with pytest.raises(DomainError, match="không nhập tay"):
         services.enter_manual_values(
             actor=users[Role.ADMIN], unit=tree.province, year=2025, month=1, values={"DT_TONG": 1}

@@ -26,3 +26,49 @@ def book(actor: User, unit: PostUnit, day: dt.date, *items: tuple[str, int | Non
     )
     session.refresh_from_db()
     services.close_session(session=session, clerk=actor, counted_cash=session.book_cash)
+
+
+def revenue(actor: User, unit: PostUnit, day: dt.date, **by_line: int) -> None:
+    """Exact revenue by business line on a day (`finance=6_230_000`), as rolled-up entries.
+
+    Written straight into the ledger so a test can state round figures; the rollups are rebuilt
+    from the entries the way the counter rebuilds them."""
+    from django.utils import timezone
+
+    from buudien.counter.models import CounterSession, LedgerEntry, Service
+    from buudien.counter.services import rebuild_rollups
+
+    session = CounterSession.objects.create(
+        unit=unit,
+        clerk=actor,
+        opened_at=timezone.now(),
+        business_date=day,
+        opening_cash=0,
+        status=CounterSession.Status.CLOSED,
+    )
+    entries = []
+    for line, amount in by_line.items():
+        service = Service.objects.filter(line=line, kind=Service.Kind.SALE).first() or (
+            Service.objects.filter(line=line).first()
+        )
+        assert service is not None, line
+        entries.append(
+            LedgerEntry(
+                idempotency_key=f"t-{uuid.uuid4()}",
+                receipt_no=f"T{uuid.uuid4().hex[:8]}",
+                unit=unit,
+                clerk=actor,
+                session=session,
+                service=service,
+                line=line,
+                business_date=day,
+                occurred_at=timezone.now(),
+                quantity=1,
+                amount=amount,
+                direction="in",
+                revenue=amount,
+                method="cash",
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries)
+    rebuild_rollups()

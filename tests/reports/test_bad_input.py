@@ -10,13 +10,13 @@ from django.test import Client
 
 from buudien.core.models import ApiToken, Role, User
 from buudien.network.models import PostUnit
-from buudien.plans.seed import seed_indicators
 from tests.conftest import Tree
+from tests.plans.indicators import load_indicators
 
 
 @pytest.fixture
 def manager(users: dict[str, User]) -> Client:
-    seed_indicators()
+    load_indicators()
     client = Client()
     client.force_login(users[Role.PROVINCE_MANAGER])
     return client
@@ -24,7 +24,7 @@ def manager(users: dict[str, User]) -> Client:
 
 @pytest.fixture
 def api(users: dict[str, User]) -> Client:
-    seed_indicators()
+    load_indicators()
     _, raw = ApiToken.issue(user=users[Role.PROVINCE_MANAGER], name="test")
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
@@ -81,7 +81,7 @@ def test_the_dashboard_of_a_user_without_a_unit_is_not_a_server_error(
 ) -> None:
     from tests.factories import UserFactory
 
-    seed_indicators()
+    load_indicators()
     client = Client()
     client.force_login(UserFactory(role=Role.ADMIN, home_unit=None))
     assert client.get("/reports/").status_code == 404

@@ -13,9 +13,9 @@ from buudien.counter.models import LedgerEntry
 from buudien.plans import services as plan_services
 from buudien.plans.models import Indicator
 from buudien.plans.periods import Period
-from buudien.plans.seed import seed_indicators
 from buudien.reports.builders import plan_vs_actual
 from tests.conftest import Tree
+from tests.plans.indicators import load_indicators
 from tests.reports.helpers import book
 
 SERVICES = [
@@ -43,7 +43,7 @@ DAYS = [
 
 @pytest.fixture
 def activity(tree: Tree, users: dict[str, User], catalogue: None) -> None:
-    seed_indicators()
+    load_indicators()
     rng = random.Random(11)
     admin = users[Role.ADMIN]
     for day in DAYS:

@@ -109,3 +109,12 @@ def history(instance: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=instance._meta.label_lower, object_id=str(instance.pk)
     ).select_related("actor")
+
+
+def earlier_states(model: type[models.Model], *, since: dt.datetime) -> list[tuple[str, Any]]:
+    """(record id, state before) of every change to a model's records from `since` on,
+    newest first: undone in that order, they give the records as they were at `since`."""
+    changes = AuditEvent.objects.filter(
+        object_type=model._meta.label_lower, at__gte=since, before__isnull=False
+    ).order_by("-at")
+    return list(changes.values_list("object_id", "before"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +35,16 @@ def _uuid_hex(value: Any) -> Any:
     return value.hex if isinstance(value, uuid.UUID) else value
 
 
+def _sqlite_datetime(value: Any) -> Any:
+    """What Django's SQLite backend stores for a datetime (naive UTC, as text), without its
+    per-value settings lookups: a tenth of the time on a million rows."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return str(value)
+    return value
+
+
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     ops = connection.ops
     if isinstance(field, models.UUIDField) or (
@@ -41,6 +52,8 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     ):
         return _as_is if connection.vendor == "postgresql" else _uuid_hex
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            return _sqlite_datetime
         return ops.adapt_datetimefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value  # type: ignore[no-any-return]

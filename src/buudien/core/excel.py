@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import sys
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -27,9 +30,12 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from buudien.core.errors import DomainError, ErrorCode
-from buudien.core.ids import normalise_phone, parse_citizen_id
+from buudien.core.ids import citizen_id_ok, normalise_phone, parse_citizen_id
 from buudien.core.money import format_vnd
 from buudien.core.text import fold
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 Kind = Literal["text", "int", "money", "decimal", "date", "bool", "choice", "phone", "citizen_id"]
 Outcome = Literal["created", "updated", "unchanged"]
@@ -136,13 +142,18 @@ class ImportSpec:
         """The row's identity; two rows of one file with the same key are an error."""
         return None
 
-    def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
+    def trusted(self, key: str) -> Container[Any]:
+        """Cells of column `key` already checked when first imported (ids already registered):
+        taken as they are, so that a long list repeated every month is not checked again."""
+        return frozenset()
+
+    def prepare(self, rows: list[ParsedRow], actor: User) -> None:
         """Load lookups once for all rows before any is validated."""
 
-    def validate_row(self, row: ParsedRow, actor: Any) -> None:
+    def validate_row(self, row: ParsedRow, actor: User) -> None:
         """Cross-field and business checks; raise DomainError(field=column key)."""
 
-    def apply_row(self, values: dict[str, Any], actor: Any) -> Outcome:
+    def apply_row(self, values: dict[str, Any], actor: User) -> Outcome:
         """Write one valid row, upserting by its natural key so a re-import updates."""
         raise NotImplementedError
 
@@ -176,7 +187,8 @@ def _load_grid(source: Source) -> list[list[Any]]:
     )
     sheet = book.get_sheet_by_index(index)
     # Keep leading empty rows and columns so that row numbers are the ones Excel shows.
-    return [list(row) for row in sheet.to_python(skip_empty_area=False)]
+    grid: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    return grid
 
 
 def _header_key(text: object) -> str:
@@ -366,7 +378,8 @@ def convert(column: Column, value: Any) -> Any:
     return text
 
 
-def _cell_error(row: int, header: str, reason: str) -> RowError:
+def cell_error(row: int, header: str, reason: str) -> RowError:
+    """The error of one cell (or, without a header, of the whole row), named as Excel shows it."""
     if header:
         message = _("Dòng %(row)s, cột «%(column)s»: %(reason)s") % {
             "row": row,
@@ -398,40 +411,254 @@ def read_rows(spec: ImportSpec, source: Source) -> tuple[list[ParsedRow], list[R
             RowError(0, c.header, _("Thiếu cột bắt buộc «%(column)s».") % {"column": c.header})
             for c in missing
         ]
-
-    rows: list[ParsedRow] = []
+    body, numbers = _data_rows(grid, header_at + 1, list(index.values()))
     errors: list[RowError] = []
-    first_seen: dict[Hashable, int] = {}
-    for r in range(header_at + 1, len(grid)):
-        cells, number = grid[r], r + 1
-        raw = {key: cells[i] if i < len(cells) else None for key, i in index.items()}
-        if all(_blank(v) for v in raw.values()):
-            continue
-        values: dict[str, Any] = {}
-        row_ok = True
-        for column in spec.columns:
-            value = raw.get(column.key)
-            if _blank(value):
-                values[column.key] = None
-                if column.required:
-                    errors.append(_cell_error(number, column.header, _("không được để trống.")))
-                    row_ok = False
-                continue
-            try:
-                values[column.key] = convert(column, value)
-            except DomainError as exc:
-                values[column.key] = None
-                errors.append(_cell_error(number, column.header, exc.message))
-                row_ok = False
-        if row_ok:
-            key = spec.row_key(values)
-            if key is not None and key in first_seen:
-                reason = _("trùng với dòng %(first)s trong cùng tệp.") % {"first": first_seen[key]}
-                errors.append(_cell_error(number, "", reason))
-            elif key is not None:
-                first_seen[key] = number
-        rows.append(ParsedRow(number, values))
+    values = [
+        _read_column(spec, column, index.get(column.key), body=body, numbers=numbers, errors=errors)
+        for column in spec.columns
+    ]
+    by_key = partial(zip, [column.key for column in spec.columns])
+    rows = list(map(ParsedRow, numbers, map(dict, map(by_key, zip(*values, strict=True)))))
+    errors += _duplicate_keys(spec, rows, bad={e.row for e in errors})
+    errors.sort(key=lambda e: e.row)  # stable: a row's cells stay in the order of the columns
     return rows, errors
+
+
+def _data_rows(
+    grid: list[list[Any]], start: int, cells: list[int]
+) -> tuple[list[list[Any]], list[int]]:
+    """The rows from `start` on with something in the spec's columns, each long enough to
+    hold them, and their numbers as Excel shows them."""
+    width = max(cells) + 1
+    first = cells[0]
+    below = grid[start:]
+    if min(map(len, below), default=width) >= width and not any(
+        map(_blank, [row[first] for row in below])
+    ):
+        return below, list(range(start + 1, len(grid) + 1))  # no blank row: every row counts
+    body: list[list[Any]] = []
+    numbers: list[int] = []
+    for r in range(start, len(grid)):
+        row = grid[r]
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        if _blank(row[first]) and all(_blank(row[i]) for i in cells):
+            continue  # a blank row between blocks of the list
+        body.append(row)
+        numbers.append(r + 1)
+    return body, numbers
+
+
+class _Refused(Exception):
+    """A cell the quick check does not accept: the column is read again cell by cell."""
+
+
+def _read_column(
+    spec: ImportSpec,
+    column: Column,
+    at: int | None,
+    *,
+    body: list[list[Any]],
+    numbers: list[int],
+    errors: list[RowError],
+) -> list[Any]:
+    """One column's values: the whole column at once when its cells are all of the common
+    type, else each cell quickly, and only a column with a bad cell again, cell by cell, for
+    each bad cell's exact reason."""
+    if at is None:
+        return [None] * len(body)  # an optional column the file does not have
+    cells = [row[at] for row in body]
+    trusted = spec.trusted(column.key)
+    whole = _at_once(column, cells, trusted)
+    if whole is not None:
+        return whole
+    quick = _quick(column, trusted)
+    try:
+        return list(map(quick, cells))
+    except _Refused:
+        pass
+    values: list[Any] = []
+    for number, value in zip(numbers, cells, strict=True):
+        try:
+            values.append(quick(value))
+            continue
+        except _Refused:
+            values.append(None)
+        if _blank(value):
+            errors.append(cell_error(number, column.header, _("không được để trống.")))
+            continue
+        try:
+            values[-1] = convert(column, value)
+        except DomainError as exc:
+            errors.append(cell_error(number, column.header, exc.message))
+    return values
+
+
+def _at_once(column: Column, cells: list[Any], trusted: Container[Any]) -> list[Any] | None:
+    """The column's values when every cell is of the type a column of its kind usually holds,
+    each checked by the interpreter's own loops; None when a cell needs a closer look."""
+    if column.kind == "citizen_id":
+        return list(cells) if all(map(trusted.__contains__, cells)) else None
+    types = set(map(type, cells))
+    if column.kind in ("int", "money"):
+        return _integers_at_once(column, cells) if types == {float} else None
+    if types != {str}:
+        return None
+    if column.kind == "text":
+        return _texts_at_once(column, cells)
+    check = _checked(column)  # dates, choices, yes/no: few distinct texts, each checked once
+    try:
+        seen = {text: check(text) for text in set(cells)}
+    except _Refused:
+        return None
+    return list(map(seen.__getitem__, cells))
+
+
+def _texts_at_once(column: Column, cells: list[str]) -> list[Any] | None:
+    """A text column, stripped, when no cell is too long (and none blank, if required)."""
+    texts = list(map(str.strip, cells))
+    longest = sys.maxsize if column.max_length is None else column.max_length
+    if max(map(len, texts), default=0) > longest:
+        return None
+    if all(texts):
+        return texts
+    return None if column.required else [text or None for text in texts]
+
+
+def _integers_at_once(column: Column, cells: list[float]) -> list[Any] | None:
+    """Excel keeps every number as a float: whole and within the limits, each is an int."""
+    if not cells or not all(map(float.is_integer, cells)):
+        return None
+    low, high = _limits(column)
+    if min(cells) < low or max(cells) > high:
+        return None
+    return list(map(int, cells))
+
+
+def _limits(column: Column) -> tuple[float, float]:
+    """The lowest and highest number a column takes (no amount of money is negative)."""
+    low: float = -math.inf if column.kind != "money" else 0
+    high: float = math.inf
+    if column.min_value is not None:
+        low = column.min_value
+    if column.max_value is not None:
+        high = column.max_value
+    return low, high
+
+
+def _quick(column: Column, trusted: Container[Any]) -> Callable[[Any], Any]:
+    """A cell to its value as `convert` gives it, or _Refused: the common cells of a kind are
+    checked inline, the rest by `convert` (remembered for text that repeats)."""
+    checked = _checked(column)
+    if column.kind == "text":
+        return _quick_text(column.max_length, checked)
+    if column.kind in ("int", "money"):
+        return _quick_integer(column, checked)
+    if column.kind == "citizen_id":
+        return _quick_citizen_id(trusted, checked)
+    if column.kind == "date":
+        return _quick_date(checked)
+    return checked
+
+
+def _checked(column: Column) -> Callable[[Any], Any]:
+    """`convert` for one cell (None for an allowed blank); text already seen is not converted
+    again, as a list repeats the same dates and choices many times."""
+    seen: dict[str, Any] = {}
+    required = column.required
+
+    def check(value: Any) -> Any:
+        text = value.__class__ is str
+        if text and value in seen:
+            return seen[value]
+        if _blank(value):
+            if required:
+                raise _Refused
+            result = None
+        else:
+            try:
+                result = convert(column, value)
+            except DomainError:
+                raise _Refused from None
+        if text:
+            seen[value] = result
+        return result
+
+    return check
+
+
+def _quick_text(limit: int | None, checked: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Text short enough, stripped; anything else as `convert` says."""
+    longest = sys.maxsize if limit is None else limit
+
+    def quick(value: Any) -> Any:
+        if value.__class__ is str:
+            text: str = value.strip()
+            if text and len(text) <= longest:
+                return text
+        return checked(value)
+
+    return quick
+
+
+def _quick_integer(column: Column, checked: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A whole number within the column's limits; anything else as `convert` says."""
+    low, high = _limits(column)
+
+    def quick(value: Any) -> Any:
+        kind = value.__class__
+        if (kind is int or (kind is float and value.is_integer())) and low <= value <= high:
+            return int(value)
+        return checked(value)
+
+    return quick
+
+
+def _quick_citizen_id(
+    trusted: Container[Any], checked: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """A trusted id, or a clean one the quick test accepts; anything else as `convert` says."""
+    this_year = dt.date.today().year
+
+    def quick(value: Any) -> Any:
+        if value in trusted or (value.__class__ is str and citizen_id_ok(value, this_year)):
+            return value
+        return checked(value)
+
+    return quick
+
+
+def _quick_date(checked: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A date cell as it is (a date and time: its day); text as `convert` reads it."""
+
+    def quick(value: Any) -> Any:
+        kind = value.__class__
+        if kind is dt.date:
+            return value
+        if kind is dt.datetime:
+            return value.date()
+        return checked(value)
+
+    return quick
+
+
+def _duplicate_keys(spec: ImportSpec, rows: list[ParsedRow], *, bad: set[int]) -> list[RowError]:
+    """A later row with the key of an earlier one, each named with the row it repeats."""
+    good = [row for row in rows if row.number not in bad] if bad else rows  # others: incomplete
+    keys = list(map(spec.row_key, [row.values for row in good]))
+    known = [key for key in keys if key is not None]
+    if len(set(known)) == len(known):
+        return []  # no key twice
+    errors = []
+    first_seen: dict[Hashable, int] = {}
+    for row, key in zip(good, keys, strict=True):
+        if key is None:
+            continue
+        first = first_seen.setdefault(key, row.number)
+        if first != row.number:
+            reason = _("trùng với dòng %(first)s trong cùng tệp.") % {"first": first}
+            errors.append(cell_error(row.number, "", reason))
+    return errors
 
 
 # Importing ---------------------------------------------------------------------------------
@@ -439,10 +666,10 @@ def read_rows(spec: ImportSpec, source: Source) -> tuple[list[ParsedRow], list[R
 
 def _domain_error(spec: ImportSpec, row: int, exc: DomainError) -> RowError:
     header = next((c.header for c in spec.columns if c.key == exc.field), "")
-    return _cell_error(row, header, exc.message)
+    return cell_error(row, header, exc.message)
 
 
-def run_import(spec: ImportSpec, source: Any, *, actor: Any, commit: bool = True) -> ImportReport:
+def run_import(spec: ImportSpec, source: Any, *, actor: User, commit: bool = True) -> ImportReport:
     """Check every row; write them all in one transaction only if not one of them is wrong."""
     # `source` is Any, not Source: views pass request.FILES[...], typed UploadedFile | list.
     rows, errors = read_rows(spec, source)

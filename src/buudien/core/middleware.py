@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -65,5 +66,23 @@ class RejectControlCharacters:
                 if any(_CONTROL.search(v) for v in value):
                     return name
         elif content_type == "application/json" and _JSON_CONTROL.search(request.body):
-            return "body"
+            return _json_field(request.body)
         return None
+
+
+def _json_field(body: bytes) -> str:
+    """The dotted name of the first JSON value holding a control character ("body" if none)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "body"
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        name, value = stack.pop(0)
+        if isinstance(value, str) and _CONTROL.search(value):
+            return name or "body"
+        if isinstance(value, dict):
+            stack += [(f"{name}.{k}" if name else str(k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(f"{name}.{i}" if name else str(i), v) for i, v in enumerate(value)]
+    return "body"

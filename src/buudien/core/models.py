@@ -1,21 +1,35 @@
-"""Base model, users with a role and a home unit, API tokens and the audit trail."""
+"""Base model, users with a role and a home unit, API tokens and the audit trail.
+
+Other apps' models build on `BaseModel`; everything else uses User and the rest only in
+annotations (under TYPE_CHECKING) and goes through `core.users`, `core.audit`, `core.notify`.
+`Role` and `uuid7` live in `core.roles` and `core.uuids`; they are named here too because
+migrations refer to `buudien.core.models.uuid7`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from typing import Any, ClassVar
 
-import uuid6
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buudien.core.roles import Role
+from buudien.core.uuids import uuid7
 
-def uuid7() -> uuid.UUID:
-    """A time-ordered UUID (v7): generated on the client, sorts by creation."""
-    return uuid.UUID(int=uuid6.uuid7().int)
+__all__ = [
+    "ApiToken",
+    "Attempt",
+    "AuditEvent",
+    "BaseModel",
+    "OutboxMessage",
+    "ReferenceRecord",
+    "Role",
+    "User",
+    "uuid7",
+]
 
 
 class BaseModel(models.Model):
@@ -28,15 +42,6 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Quản trị hệ thống")
-    PROVINCE_MANAGER = "province_manager", _("Quản lý bưu điện tỉnh")
-    AREA_MANAGER = "area_manager", _("Quản lý bưu điện khu vực")
-    CLERK = "clerk", _("Nhân viên điểm giao dịch")
-    PARTNER_OFFICER = "partner_officer", _("Cán bộ cơ quan đối tác")
-    AUDITOR = "auditor", _("Kiểm soát viên (chỉ xem)")
 
 
 class User(AbstractUser):

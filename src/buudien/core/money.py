@@ -13,10 +13,15 @@ DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tá
 GROUPS = ["", "nghìn", "triệu", "tỷ"]
 
 
+def format_number(amount: int) -> str:
+    """Digits grouped the Vietnamese way, for tables and counts: 1350000 → '1.350.000'."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".")
+
+
 def format_vnd(amount: int) -> str:
     """113298000000 → '113.298.000.000 ₫'."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+    return format_number(amount) + " ₫"
 
 
 def _round_to(amount: int, unit: int) -> int:
@@ -63,7 +68,7 @@ def format_short(amount: int, unit: str = "triệu") -> str:
     tenths = _round_to(abs(amount) * 10, size)
     whole, tenth = divmod(tenths, 10)
     sign = "-" if amount < 0 and tenths else ""
-    number = f"{whole:,}".replace(",", ".") + (f",{tenth}" if tenth else "")
+    number = format_number(whole) + (f",{tenth}" if tenth else "")
     return f"{sign}{number} {unit} đồng"
 
 

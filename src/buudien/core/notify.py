@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 from buudien.core.models import OutboxMessage
@@ -32,3 +34,11 @@ def notify(*, to: str, body: str, topic: str = "", ref: str = "") -> None:
     if not to:
         return
     transaction.on_commit(lambda: sender().send(to=to, body=body, topic=topic, ref=ref))
+
+
+def kept(
+    *, topic_prefix: str, refs: Iterable[str] | QuerySet[Any], limit: int
+) -> list[OutboxMessage]:
+    """Messages the outbox kept about these records (by reference), newest first."""
+    messages = OutboxMessage.objects.filter(topic__startswith=topic_prefix, ref__in=refs)
+    return list(messages.order_by("-created_at")[:limit])

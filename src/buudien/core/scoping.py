@@ -96,16 +96,6 @@ def can_manage(user: Actor, path: str) -> bool:
     return (not scope.read_only) and scope.covers(path)
 
 
-def ensure_can_manage(user: Actor, path: str) -> None:
-    ensure_in_scope(user, path)
-    if not can_manage(user, path):
-        raise Forbidden(_("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu này."))
-
-
-def is_role(user: Actor, *roles: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in roles
-
-
 def require_user(user: Actor) -> User:
     if not getattr(user, "is_authenticated", False):
         raise Forbidden(_("Bạn cần đăng nhập."))

@@ -105,11 +105,6 @@ class Tariff(models.Model):
     def __str__(self) -> str:
         return f"{self.service.code} từ {self.valid_from:%d/%m/%Y}"
 
-    @property
-    def amount_is_entered(self) -> bool:
-        """Pass-through services take an amount; priced ones compute it from the quantity."""
-        return self.rule in {self.Rule.COMMISSION_PCT, self.Rule.COMMISSION_FIXED}
-
 
 class CounterSession(BaseModel):
     """A clerk's shift (ca) at one counter: opening cash, entries, closing count."""
@@ -247,10 +242,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_no} {self.service_id} {self.amount}"
-
-    @property
-    def is_reversal(self) -> bool:
-        return self.reverses_id is not None
 
 
 class DailyRollup(models.Model):

@@ -1,16 +1,25 @@
-"""About 200,000 dossiers over two years and this year, in every state, bulk-inserted."""
+"""About 200,000 dossiers from 1 January two years back to yesterday, in every state: the old
+ones returned (most by their due date), the recent ones somewhere on their way.
+
+Written with bulk inserts of rows, not model instances: a dossier, the documents received
+with it and each step of its life."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from buudien.core.bulk import insert_rows
 from buudien.core.models import Role, User, uuid7
-from buudien.dossiers.calendar import add_working_days, seed_holidays
+from buudien.core.text import build_search_text
+from buudien.dossiers.calendar import add_working_days, is_working_day
 from buudien.dossiers.models import (
     Dossier,
     DossierDocument,
@@ -19,8 +28,7 @@ from buudien.dossiers.models import (
     Procedure,
     Status,
 )
-from buudien.dossiers.seed import seed_procedures
-from buudien.network.models import PostUnit
+from buudien.network import selectors as network_selectors
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PATH = ["intake", "send", "hand_over", "result_ready", "collect", "arrive", "return"]
@@ -48,122 +56,215 @@ PLACE = {
     Status.WITHDRAWN: Place.CITIZEN,
     Status.REJECTED: Place.AGENCY,
 }
+# The same as plain text, as the rows hold it.
+STATUS_TEXT = {action: status.value for action, status in STATUS_AFTER.items()}
+PLACE_TEXT = {status.value: place.value for status, place in PLACE.items()}
+FINISHED = {Status.RETURNED.value, Status.WITHDRAWN.value}
 FAMILY = ["Nông", "Hoàng", "Lục", "Bế", "Đàm", "Lương", "Ma", "Triệu", "Hà", "Lý"]
 GIVEN = ["Thị Hoa", "Văn Tùng", "Thị Lan", "Văn Hải", "Thị Nga", "Văn Sơn", "Thị Dung"]
+HAMLETS = ["Nà Lẹng", "Pác Bó", "Khuổi Nặm", "Lũng Pán", "Bản Giốc", "Nà Rị", "Phia Đén"]
+CHUNK = 5000
+DOSSIER_COLUMNS = (
+    "id", "created_at", "updated_at", "version", "code", "procedure_id", "agency_id",
+    "point_id", "channel", "home_delivery", "citizen_name", "citizen_id", "phone", "address",
+    "representative_name", "representative_id", "status", "place", "received_at",
+    "received_by_id", "due_date", "step_due", "agency_receipt_no", "supplement_note",
+    "returned_at", "returned_to", "note", "search_text", "request_key", "request_digest",
+)  # fmt: skip
+DOCUMENT_COLUMNS = ("dossier_id", "required_id", "name", "form", "count")
+EVENT_COLUMNS = (
+    "dossier_id", "at", "actor_id", "action", "from_status", "to_status", "place", "where",
+    "note",
+)  # fmt: skip
 
 
-def build(count: int = 200_000, *, today: dt.date | None = None) -> list[tuple[str, str, str]]:
-    """Create the demo dossiers once (skipped when any exist)."""
-    seed_holidays()
-    seed_procedures()
-    if Dossier.objects.exists():
-        return []
-    generate(count, today=today or timezone.localdate())
-    return []
+def first_day(today: dt.date) -> dt.date:
+    """The demo's data starts on 1 January two full years back."""
+    return dt.date(today.year - 2, 1, 1)
+
+
+@dataclass
+class _Procedure:
+    """What a dossier needs of its procedure, read once."""
+
+    pk: Any
+    agency_id: Any
+    name: str
+    days: int
+    documents: list[tuple[Any, str, int]]
+
+
+@dataclass
+class _Point:
+    pk: Any
+    clerk_id: Any
+    commune: str
+
+
+@dataclass
+class _Rows:
+    """The rows of the dossiers made so far, written a chunk at a time."""
+
+    dossiers: list[tuple[Any, ...]] = field(default_factory=list)
+    documents: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def flush(self) -> None:
+        insert_rows(Dossier, DOSSIER_COLUMNS, self.dossiers)
+        insert_rows(DossierDocument, DOCUMENT_COLUMNS, self.documents)
+        insert_rows(DossierEvent, EVENT_COLUMNS, self.events)
+        self.dossiers, self.documents, self.events = [], [], []
+
+
+class _Maker:
+    """Dossiers one by one: who brought which procedure to which point, and how far it got."""
+
+    def __init__(self, *, today: dt.date, points: list[_Point], procedures: list[_Procedure]):
+        self.rng = random.Random(45)
+        self.today, self.now = today, timezone.now()
+        self.points, self.procedures = points, procedures
+        self.due: dict[tuple[dt.date, int], dt.date] = {}
+        self.search: dict[tuple[str, str], str] = {}
+
+    def due_date(self, received: dt.date, days: int) -> dt.date:
+        key = (received, days)
+        if key not in self.due:
+            self.due[key] = add_working_days(received, days)
+        return self.due[key]
+
+    def path(self, age: int) -> list[str]:
+        """The steps taken: old dossiers are finished, recent ones stop on the way."""
+        rng = self.rng
+        steps = len(PATH) if age > 40 else max(1, min(len(PATH), 1 + age // 4 + rng.randint(-1, 1)))
+        roll = rng.random()
+        if roll < 0.02:
+            return ["intake", "withdraw"]
+        if roll < 0.06 and steps >= 3 and age <= 40:
+            return [*PATH[:3], "request_supplement"]
+        if roll < 0.08 and steps >= 4:
+            return [*PATH[:3], "reject", "collect", "arrive", "return"][: steps + 1]
+        return PATH[:steps]
+
+    def make(self, i: int, received: dt.date, rows: _Rows) -> None:
+        rng = self.rng
+        proc = self.procedures[rng.randrange(len(self.procedures))]
+        point = self.points[rng.randrange(len(self.points))]
+        at = dt.datetime.combine(received, dt.time(rng.randint(7, 16), rng.randint(0, 59)), TZ)
+        age = (self.today - received).days
+        path = self.path(age)
+        due = self.due_date(received, proc.days)
+        moments = self._moments(at, path, due, age)
+        status = STATUS_TEXT[path[-1]]
+        pk = uuid7().hex
+        name = f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+        if (name, proc.name) not in self.search:
+            self.search[(name, proc.name)] = build_search_text(name, proc.name)
+        finished = status in FINISHED
+        returned = status == Status.RETURNED.value
+        step_due = None if finished else self.due_date(received, min(len(path) * 2, proc.days + 2))
+        rows.dossiers.append(
+            (
+                pk, self.now, self.now, len(path), f"HS{received:%y%m%d}{i:06d}", proc.pk,
+                proc.agency_id, point.pk, "home" if rng.random() < 0.2 else "counter", False,
+                name, _citizen_id(rng), f"09{rng.randint(10000000, 99999999)}",
+                f"Thôn {rng.choice(HAMLETS)}, {point.commune}", "", "", status,
+                PLACE_TEXT[status], at, point.clerk_id, due, step_due, "", "",
+                moments[-1] if returned else None,
+                name if returned else "", "", self.search[(name, proc.name)],
+                "", "",
+            )
+        )  # fmt: skip
+        for required, doc_name, copies in proc.documents:
+            rows.documents.append((pk, required, doc_name, "original", copies))
+        previous = ""
+        for action, moment in zip(path, moments, strict=True):
+            st = STATUS_TEXT[action]
+            rows.events.append(
+                (pk, moment, point.clerk_id, action, previous, st, PLACE_TEXT[st], "", "")
+            )
+            previous = st
+
+    def _moments(
+        self, at: dt.datetime, path: list[str], due: dt.date, age: int
+    ) -> list[dt.datetime]:
+        """When each step happened: spread up to about the due date (most in time), never
+        later than yesterday; a later day's step at an hour of office time."""
+        rng = self.rng
+        span = max((due - at.date()).days, 1) * rng.uniform(0.6, 1.15)
+        days = min(span, max(age - 1, 0))
+        last = max(len(path) - 1, 1)
+        out = [at]
+        for k in range(1, len(path)):
+            offset = round(days * k / last)
+            if offset == 0:
+                out.append(at + dt.timedelta(minutes=15 * k))
+            else:
+                hour = dt.time(7 + k, rng.choice((0, 30)))
+                out.append(dt.datetime.combine(at.date() + dt.timedelta(offset), hour, TZ))
+        return out
+
+
+def _citizen_id(rng: random.Random) -> str:
+    """A CCCD of the province (004), a birth century and year, and a serial."""
+    return f"004{rng.choice('0123')}{rng.randint(60, 99):02d}{rng.randint(0, 999999):06d}"
+
+
+def _open_day(day: dt.date) -> dt.date:
+    """The day itself, or the last day before it that a point was open (Saturdays too)."""
+    while not (is_working_day(day) or day.weekday() == 5):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _received(count: int, today: dt.date) -> Iterator[tuple[int, dt.date]]:
+    """The day each dossier came in, more of them as the service grew."""
+    start = first_day(today)
+    span = (today - start).days
+    for i in range(count):
+        yield i, max(start, _open_day(start + dt.timedelta(days=int(span * (i / count) ** 0.9))))
+
+
+def _inputs(actor: User) -> tuple[list[_Point], list[_Procedure]]:
+    clerks = {u.home_unit_id: u.pk for u in User.objects.filter(role=Role.CLERK, is_active=True)}
+    flt = network_selectors.UnitFilter(kind="commune_point")
+    points = [
+        _Point(p.pk, clerks.get(p.pk, actor.pk), p.commune.name if p.commune else "")
+        for p in network_selectors.units(actor, flt)
+    ]
+    procedures = [
+        _Procedure(
+            p.pk,
+            p.agency_id,
+            p.name,
+            p.processing_days,
+            [(d.pk, d.name, d.copies) for d in list(p.documents.all())[:3]],
+        )
+        for p in Procedure.objects.filter(is_active=True).prefetch_related("documents")
+    ]
+    return points, procedures
 
 
 @transaction.atomic
 def generate(count: int, *, today: dt.date) -> None:
-    rng = random.Random(45)
-    points = list(PostUnit.objects.filter(kind="commune_point").order_by("code"))
-    clerks = {u.home_unit_id: u for u in User.objects.filter(role=Role.CLERK, home_unit__in=points)}
-    fallback = User.objects.filter(role=Role.ADMIN).first()
-    procedures = list(Procedure.objects.prefetch_related("documents"))
-    start = dt.date(2024, 1, 1)
-    span = (today - start).days
-    batch_d: list[Dossier] = []
-    batch_docs: list[DossierDocument] = []
-    batch_events: list[DossierEvent] = []
-    for i in range(count):
-        received = start + dt.timedelta(days=int(span * (i / count) ** 0.9))
-        if received.weekday() == 6:
-            received += dt.timedelta(days=1)
-        proc = procedures[rng.randrange(len(procedures))]
-        point = points[rng.randrange(len(points))]
-        clerk = clerks.get(point.pk) or fallback
-        at = dt.datetime(
-            received.year,
-            received.month,
-            received.day,
-            rng.randint(7, 16),
-            rng.randint(0, 59),
-            tzinfo=TZ,
-        )
-        age = (today - received).days
-        # How far along: old dossiers are finished; recent ones stop somewhere on the way.
-        steps = len(PATH) if age > 40 else max(1, min(len(PATH), 1 + age // 4 + rng.randint(-1, 1)))
-        path = PATH[:steps]
-        roll = rng.random()
-        if roll < 0.02:
-            path = ["intake", "withdraw"]
-        elif roll < 0.06 and steps >= 3:
-            path = [*PATH[:3], "request_supplement"] if age <= 40 else PATH
-        elif roll < 0.08 and steps >= 4:
-            path = [*PATH[:3], "reject", "collect", "arrive", "return"][: steps + 1]
-        due = add_working_days(received, proc.processing_days)
-        status = STATUS_AFTER[path[-1]]
-        step_due = (
-            None
-            if status in {Status.RETURNED, Status.WITHDRAWN}
-            else add_working_days(received, min(len(path) * 2, proc.processing_days + 2))
-        )
-        d = Dossier(
-            id=uuid7(),
-            code=f"HS{received:%y%m%d}{i:06d}",
-            procedure=proc,
-            agency_id=proc.agency_id,
-            point=point,
-            channel="home" if rng.random() < 0.2 else "counter",
-            citizen_name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
-            citizen_id=f"004{rng.choice('0123')}{rng.randint(60, 99) % 100:02d}"
-            f"{rng.randint(0, 999999):06d}",
-            phone=f"09{rng.randint(10000000, 99999999)}",
-            address=f"Xã {point.name[13:]}",
-            status=status,
-            place=PLACE[status],
-            received_at=at,
-            received_by=clerk,
-            due_date=due,
-            step_due=step_due,
-            version=len(path),
-            search_text=f"{proc.search_text}",
-        )
-        if status == Status.RETURNED:
-            d.returned_to = d.citizen_name
-            d.returned_at = at + dt.timedelta(days=proc.processing_days + 3)
-        batch_d.append(d)
-        for req in list(proc.documents.all())[:3]:
-            batch_docs.append(
-                DossierDocument(
-                    dossier=d, required=req, name=req.name, form="original", count=req.copies
-                )
-            )
-        previous = ""
-        for k, action in enumerate(path):
-            st = STATUS_AFTER[action]
-            batch_events.append(
-                DossierEvent(
-                    dossier=d,
-                    at=at + dt.timedelta(days=k * 2),
-                    actor=clerk,
-                    action=action,
-                    from_status=previous,
-                    to_status=st,
-                    place=PLACE[st],
-                )
-            )
-            previous = st
-        if len(batch_d) >= 5000:
-            _flush(batch_d, batch_docs, batch_events)
-    _flush(batch_d, batch_docs, batch_events)
+    """Write `count` dossiers received between the demo's first day and yesterday."""
+    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined").first()
+    if actor is None:
+        return
+    points, procedures = _inputs(actor)
+    if not points or not procedures:
+        return
+    maker = _Maker(today=today, points=points, procedures=procedures)
+    rows = _Rows()
+    for i, received in _received(count, today):
+        maker.make(i, received, rows)
+        if len(rows.dossiers) >= CHUNK:
+            rows.flush()
+    rows.flush()
 
 
-def _flush(
-    dossiers: list[Dossier], docs: list[DossierDocument], events: list[DossierEvent]
-) -> None:
-    Dossier.objects.bulk_create(dossiers, batch_size=5000)
-    DossierDocument.objects.bulk_create(docs, batch_size=5000)
-    DossierEvent.objects.bulk_create(events, batch_size=5000)
-    dossiers.clear()
-    docs.clear()
-    events.clear()
+def build(count: int = 200_000, *, today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """Create the demo dossiers once (skipped when any exist)."""
+    if Dossier.objects.exists():
+        return []
+    generate(count, today=today or timezone.localdate())
+    return []

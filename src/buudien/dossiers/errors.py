@@ -8,6 +8,7 @@ from buudien.core.errors import DomainError
 
 
 class DossierCode(StrEnum):
+    IDEMPOTENCY_CONFLICT = "dossier.idempotency_conflict"
     MISSING_DOCUMENT = "dossier.missing_document"
     NOT_BY_POST = "dossier.not_by_post"
     TRANSITION_NOT_ALLOWED = "dossier.transition_not_allowed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,10 @@ from buudien.core.excel import Column, ImportSpec, ParsedRow
 from buudien.core.text import build_search_text, fold
 from buudien.dossiers.models import DossierDocument, Procedure, RequiredDocument
 from buudien.network import selectors as network_selectors
-from buudien.network.models import Partner
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
+    from buudien.network.models import Partner
 
 FORMS = {"ban chinh": "original", "ban sao": "copy", "ban chinh hoac ban sao": "either"}
 
@@ -64,11 +67,11 @@ class ProcedureImport(ImportSpec):
     def row_key(self, values: dict[str, Any]) -> Any:
         return str(values["code"]).strip()
 
-    def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
+    def prepare(self, rows: list[ParsedRow], actor: User) -> None:
         # Only the agencies the importing user deals with: another province's stay unknown.
         self.agencies = {p.code: p for p in network_selectors.partners(actor)}
 
-    def validate_row(self, row: ParsedRow, actor: Any) -> None:
+    def validate_row(self, row: ParsedRow, actor: User) -> None:
         if str(row.values["agency"]).upper() not in self.agencies:
             raise DomainError(
                 _("Không có cơ quan mã %(code)s.") % {"code": row.values["agency"]}, field="agency"
@@ -79,7 +82,7 @@ class ProcedureImport(ImportSpec):
             raise DomainError(str(exc), field="documents") from exc
 
     def apply_row(
-        self, values: dict[str, Any], actor: Any
+        self, values: dict[str, Any], actor: User
     ) -> Literal["created", "updated", "unchanged"]:
         code = str(values["code"]).strip()
         fields = {

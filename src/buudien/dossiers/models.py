@@ -160,6 +160,10 @@ class Dossier(BaseModel):
     returned_to = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     search_text = models.CharField(max_length=400, blank=True)
+    # The intake form's key, the point's own: the same form sent twice is one dossier, and
+    # `request_digest` tells a resubmission from another request that reused the key.
+    request_key = models.CharField(max_length=64, blank=True, editable=False)
+    request_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received_at"]
@@ -171,6 +175,13 @@ class Dossier(BaseModel):
             models.Index(fields=["agency", "status", "due_date"]),
             models.Index(fields=["received_at", "point"]),
             models.Index(fields=["returned_at", "point"]),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["point", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="dossier_request_once_per_point",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from buudien.core import throttle
+from buudien.core import notify, throttle
 from buudien.core.errors import NotFound, Throttled
 from buudien.core.ids import mask_citizen_id, mask_phone
-from buudien.core.models import OutboxMessage, Role
-from buudien.core.scoping import scope_of, scoped, scoped_by_unit
+from buudien.core.roles import Role
+from buudien.core.scoping import Actor, scope_of, scoped, scoped_by_unit
 from buudien.core.text import search_terms
 from buudien.dossiers.calendar import add_working_days, working_days_late
 from buudien.dossiers.errors import DossierCode, DossierError
@@ -32,7 +32,9 @@ from buudien.dossiers.models import (
 )
 from buudien.dossiers.services import OPEN_STATES
 from buudien.network import selectors as network_selectors
-from buudien.network.models import Partner, PostUnit
+
+if TYPE_CHECKING:
+    from buudien.network.models import Partner
 
 # The public look-up: failures counted per (code, address, device), per (code, address) and per
 # address, so that a stranger guessing one code neither locks out its citizen elsewhere nor
@@ -45,7 +47,7 @@ TOKEN_LENGTH = 16
 DEVICE_COOKIE = "buudien_device"
 
 
-def dossiers(*, user: Any) -> QuerySet[Dossier]:
+def dossiers(*, user: Actor) -> QuerySet[Dossier]:
     """Dossiers a user may see: his subtree's, or for an agency officer his agency's."""
     qs = Dossier.objects.select_related("procedure", "point", "agency")
     if getattr(user, "role", None) == Role.PARTNER_OFFICER:
@@ -54,7 +56,7 @@ def dossiers(*, user: Any) -> QuerySet[Dossier]:
     return scoped_by_unit(qs, user, unit_field="point")
 
 
-def dossier(*, user: Any, code: str) -> Dossier:
+def dossier(*, user: Actor, code: str) -> Dossier:
     """One dossier in the user's scope; any other code is simply not found."""
     found = dossiers(user=user).filter(code=str(code).strip().upper()[:20]).first()
     if found is None:
@@ -75,7 +77,7 @@ class DossierPage:
     late: int
 
 
-def dossier_page(*, user: Any, code: str) -> DossierPage:
+def dossier_page(*, user: Actor, code: str) -> DossierPage:
     """Full citizen id and phone only for a user whose unit scope covers the point."""
     d = dossier(user=user, code=code)
     full = scope_of(user).covers(d.point.path)
@@ -104,7 +106,7 @@ class DueFilter:
 
 
 # Positional arguments too: bench/dossiers.py calls it that way.
-def due_list(user: Any, flt: DueFilter, today: dt.date | None = None) -> QuerySet[Dossier]:
+def due_list(user: Actor, flt: DueFilter, today: dt.date | None = None) -> QuerySet[Dossier]:
     """Open dossiers due today, this week or already late, by the current step's due date."""
     today = today or timezone.localdate()
     qs = dossiers(user=user).filter(status__in=OPEN_STATES)
@@ -133,7 +135,7 @@ def late_days(d: Dossier, today: dt.date | None = None) -> int:
     return working_days_late(d.step_due, today or timezone.localdate())
 
 
-def batches(*, user: Any) -> QuerySet[Batch]:
+def batches(*, user: Actor) -> QuerySet[Batch]:
     """Hand-over slips a user may see: his units', or for an agency officer his agency's."""
     qs = Batch.objects.select_related("agency", "unit", "created_by")
     if getattr(user, "role", None) == Role.PARTNER_OFFICER:
@@ -142,7 +144,7 @@ def batches(*, user: Any) -> QuerySet[Batch]:
     return scoped(qs, user, path_field="unit__path")
 
 
-def batch(*, user: Any, code: str) -> Batch:
+def batch(*, user: Actor, code: str) -> Batch:
     found = batches(user=user).filter(code=str(code).strip().upper()[:24]).first()
     if found is None:
         raise NotFound(_("Không tìm thấy biên bản %(code)s.") % {"code": str(code)[:24]})
@@ -153,7 +155,7 @@ def batch_items(*, batch: Batch) -> list[BatchItem]:
     return list(batch.items.select_related("dossier", "dossier__procedure"))
 
 
-def unconfirmed_batches(*, user: Any, now: dt.datetime | None = None) -> list[Batch]:
+def unconfirmed_batches(*, user: Actor, now: dt.datetime | None = None) -> list[Batch]:
     """Batches sent but not confirmed after one working day: nothing may be lost silently."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
@@ -165,7 +167,7 @@ def unconfirmed_batches(*, user: Any, now: dt.datetime | None = None) -> list[Ba
     ]
 
 
-def ready_for_batch(*, user: Any, agency: Partner) -> tuple[list[Dossier], list[Dossier]]:
+def ready_for_batch(*, user: Actor, agency: Partner) -> tuple[list[Dossier], list[Dossier]]:
     """Dossiers waiting to go to the agency, and results waiting to come back from it."""
     mine = dossiers(user=user).filter(agency=agency, batch__isnull=True)
     ready = list(mine.filter(status__in=[Status.RECEIVED, Status.SUPPLEMENTED])[:300])
@@ -173,21 +175,21 @@ def ready_for_batch(*, user: Any, agency: Partner) -> tuple[list[Dossier], list[
     return ready, back
 
 
-def complaints(*, user: Any) -> QuerySet[Complaint]:
+def complaints(*, user: Actor) -> QuerySet[Complaint]:
     """Complaints about the dossiers a user may see."""
     return Complaint.objects.filter(dossier__in=dossiers(user=user)).select_related(
         "dossier", "dossier__point"
     )
 
 
-def complaint(*, user: Any, pk: Any) -> Complaint:
+def complaint(*, user: Actor, pk: Any) -> Complaint:
     found = complaints(user=user).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Không tìm thấy khiếu nại."))
     return found
 
 
-def agencies(*, user: Any) -> QuerySet[Partner]:
+def agencies(*, user: Actor) -> QuerySet[Partner]:
     """Agencies with procedures that the user's scope deals with."""
     return (
         network_selectors.partners(user)
@@ -196,7 +198,7 @@ def agencies(*, user: Any) -> QuerySet[Partner]:
     )
 
 
-def agency(*, user: Any, code: str) -> Partner:
+def agency(*, user: Actor, code: str) -> Partner:
     found = agencies(user=user).filter(code=str(code).strip().upper()[:32]).first()
     if found is None:
         raise NotFound(_("Không tìm thấy cơ quan %(code)s.") % {"code": str(code)[:32]})
@@ -229,13 +231,12 @@ class OutboxRow:
     ref: str
 
 
-def outbox(*, user: Any, limit: int = 200) -> list[OutboxRow]:
+def outbox(*, user: Actor, limit: int = 200) -> list[OutboxRow]:
     """Messages about the dossiers in the user's scope, newest first, phones masked."""
     codes = dossiers(user=user).values("code")
-    messages = OutboxMessage.objects.filter(topic__startswith="dossier.", ref__in=codes)
     return [
         OutboxRow(m.created_at, mask_phone(m.to), m.topic, m.body, m.ref)
-        for m in messages.order_by("-created_at")[:limit]
+        for m in notify.kept(topic_prefix="dossier.", refs=codes, limit=limit)
     ]
 
 
@@ -319,44 +320,9 @@ class Breakdown:
         return round(100 * self.on_time / self.returned) if self.returned else None
 
 
-def counts_by_subtree(
-    unit_paths: list[str], start: dt.date, end: dt.date
-) -> dict[str, tuple[int, int]]:
-    """(received, returned) in the period for each subtree: for the plan indicators."""
-    from django.db.models import Count
-
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    # Grouped by the point's key alone: each count is read off its (date, point) index.
-    counted = [
-        dict(qs.values_list("point_id").annotate(n=Count("*")).order_by())
-        for qs in (
-            Dossier.objects.filter(received_at__gte=lo, received_at__lt=hi),
-            Dossier.objects.filter(returned_at__gte=lo, returned_at__lt=hi),
-        )
-    ]
-    path_of = dict(
-        PostUnit.objects.filter(pk__in=set(counted[0]) | set(counted[1])).values_list("pk", "path")
-    )
-    received, returned = ({path_of[k]: n for k, n in c.items()} for c in counted)
-    out = {}
-    for p in unit_paths:
-        out[p] = (
-            sum(n for path, n in received.items() if path.startswith(p)),
-            sum(n for path, n in returned.items() if path.startswith(p)),
-        )
-    return out
-
-
-def breakdown(*, user: Any, by: str, start: dt.date, end: dt.date) -> list[Breakdown]:
-    """Dossiers received and returned in a period by point, agency, procedure or channel,
-    with the share returned by the promised date."""
-    return breakdowns(user=user, start=start, end=end)[by]
-
-
-def breakdowns(*, user: Any, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
-    """All four breakdowns from two grouped queries."""
+def breakdowns(*, user: Actor, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
+    """Dossiers received and returned in a period by point, agency, procedure and channel,
+    with the share returned by the promised date: all four from two grouped queries."""
     from django.db.models import Count, F
 
     tz = timezone.get_current_timezone()
@@ -404,7 +370,7 @@ def breakdowns(*, user: Any, start: dt.date, end: dt.date) -> dict[str, list[Bre
     return out
 
 
-def dossiers_by_code(*, user: Any, codes: list[str]) -> list[Dossier]:
+def dossiers_by_code(*, user: Actor, codes: list[str]) -> list[Dossier]:
     """The dossiers with these codes, each in the user's scope, or not found."""
     wanted = {str(c).strip().upper()[:20] for c in codes}
     found = list(dossiers(user=user).filter(code__in=wanted))

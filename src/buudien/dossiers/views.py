@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope, Throttled
 from buudien.core.excel import export_xlsx, template_xlsx, xlsx_response
-from buudien.core.models import User
 from buudien.core.permissions import allows, guard
 from buudien.core.scoping import require_user, scope_of
 from buudien.core.throttle import client_address
@@ -35,6 +34,7 @@ from buudien.dossiers.models import Batch, Dossier, Procedure, RequiredDocument
 from buudien.dossiers.services import AGENCY_STEPS, POST_STEPS, TRANSITIONS, DocumentIn
 
 if TYPE_CHECKING:
+    from buudien.core.models import User
     from buudien.counter.models import CounterSession
 
 ACCESS_ERRORS = (Forbidden, NotFound, OutOfScope)

@@ -1,15 +1,20 @@
-"""The demo province: Cao Bằng's real communes, area posts, offices and ~150 commune points."""
+"""The demo province: Cao Bằng's real communes, area posts, offices and ~150 commune points,
+a login per role, and the clerk of every office and point (who the counter demos post as).
+
+Assumes the reference data is loaded (`buudien load_reference`): the province post serves
+the shipped agencies, as `buudien setup_province` makes a real one do."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from buudien.core.models import Role, User
-from buudien.core.text import build_search_text
 from buudien.network.admin_units import load_admin_units
 from buudien.network.models import Commune, CommunePointProfile, Partner, PostUnit
 
@@ -52,93 +57,141 @@ def _unit(code: str, name: str, kind: str, parent: PostUnit | None, **extra: obj
     return unit
 
 
+def _roomy_cache() -> None:
+    """SQLite: while the demo loads, its connection keeps up to 1 GB of pages in memory, so
+    the ledger's indexes are not read back from disk at every insert."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-1000000")
+
+
+def short_name(commune: Commune) -> str:
+    """A commune's name without its kind: "Quảng Lâm" for "Xã Quảng Lâm"."""
+    kind = commune.division_type.strip()
+    if kind and commune.name.lower().startswith(kind.lower() + " "):
+        return commune.name[len(kind) + 1 :]
+    return commune.name
+
+
+def _points_per_commune(communes: list[Commune]) -> list[int]:
+    """About one point a commune, the remainder spread evenly, POINTS in all."""
+    counts = [POINTS // len(communes)] * len(communes)
+    for i in range(POINTS - sum(counts)):
+        counts[(i * 7) % len(communes)] += 1
+    return counts
+
+
+def _offices(a: int, area: PostUnit, communes: list[Commune]) -> list[PostUnit]:
+    offices = []
+    for o in range(2 if len(communes) > 3 else 1):
+        oc = communes[o * (len(communes) // 2)]
+        offices.append(
+            _unit(
+                f"BC04{a + 1:02d}{o + 1}",
+                f"Bưu cục {short_name(oc)}",
+                "office",
+                area,
+                commune=oc,
+                opened_on=dt.date(2000, 1, 1),
+            )
+        )
+    return offices
+
+
+@dataclass
+class _Network:
+    """What building the network needs as it goes: numbering, randomness, the first points."""
+
+    rng: random.Random
+    today: dt.date
+    per_commune: dict[int, int]
+    n_point: int = 0
+    first_points: dict[str, str] = field(default_factory=dict)
+
+
+def _area(net: _Network, a: int, name: str, province: PostUnit, communes: list[Commune]) -> None:
+    area_code = f"KV04{a + 1:02d}"
+    area = _unit(
+        area_code,
+        f"Bưu điện khu vực {name}",
+        "area",
+        province,
+        commune=communes[0],
+        opened_on=dt.date(1995, 1, 1),
+    )
+    offices = _offices(a, area, communes)
+    for c_index, commune in enumerate(communes):
+        second_half = c_index >= len(communes) // 2
+        office = offices[1] if second_half and len(offices) > 1 else offices[0]
+        for k in range(net.per_commune[commune.code]):
+            net.n_point += 1
+            code = f"VHX04{net.n_point:03d}"
+            name = short_name(commune) + (f" {k + 1}" if k else "")
+            unit = _point(net, code, name, office, commune)
+            net.first_points.setdefault(area_code, code)
+            _profile(unit, net.rng, border=name in BORDER_AREAS, urban=a == 0, today=net.today)
+
+
+def _point(net: _Network, code: str, name: str, office: PostUnit, commune: Commune) -> PostUnit:
+    rng = net.rng
+    hamlet = f"{rng.choice(['Nà', 'Bản', 'Khau', 'Pác', 'Lũng'])} "
+    hamlet += rng.choice(["Mới", "Giữa", "Trên", "Dưới", "Cũ"])
+    suspended = rng.random() < 0.03
+    last_month = (net.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return _unit(
+        code,
+        f"Điểm BĐ-VHX {name}",
+        "commune_point",
+        office,
+        commune=commune,
+        address=f"Thôn {hamlet}, {commune.name}",
+        latitude=Decimal(f"{22.3 + rng.random() * 0.9:.6f}"),
+        longitude=Decimal(f"{105.5 + rng.random() * 1.3:.6f}"),
+        phone=f"09{rng.randint(10000000, 99999999)}",
+        status="suspended" if suspended else "active",
+        closed_on=None,
+        suspended_on=last_month if suspended else None,
+        opened_on=dt.date(1998 + rng.randint(0, 10), rng.randint(1, 12), 1),
+    )
+
+
 @transaction.atomic
-def build() -> list[tuple[str, str, str]]:
-    """Create (or refresh) the demo network and one login per role; returns the logins."""
-    load_admin_units()
-    rng = random.Random(4)
+def build(*, today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """Create (or refresh) the demo network, one login per role and a clerk at every office
+    and point; returns the logins."""
+    today = today or timezone.localdate()
+    _roomy_cache()
+    if not Commune.objects.filter(province_id=PROVINCE_CODE).exists():
+        load_admin_units()
     communes = list(Commune.objects.filter(province_id=PROVINCE_CODE).order_by("code"))
-    centre = communes[0]
     province = _unit(
         PROVINCE_UNIT,
         "Bưu điện tỉnh Cao Bằng",
         "province",
         None,
-        commune=centre,
+        commune=communes[0],
         address="Số 10 Kim Đồng, phường Thục Phán",
         phone="0263852222",
         opened_on=dt.date(1990, 1, 1),
     )
+    counts = _points_per_commune(communes)
+    net = _Network(
+        random.Random(4), today, {c.code: n for c, n in zip(communes, counts, strict=True)}
+    )
     per_area = -(-len(communes) // len(AREAS))
-    n_point = 0
-    points_per_commune = [POINTS // len(communes)] * len(communes)
-    for i in range(POINTS - sum(points_per_commune)):
-        points_per_commune[(i * 7) % len(communes)] += 1
-    first_points: dict[str, str] = {}
     for a, area_name in enumerate(AREAS):
         area_communes = communes[a * per_area : (a + 1) * per_area]
-        if not area_communes:
-            continue
-        area_code = f"KV04{a + 1:02d}"
-        area = _unit(
-            area_code,
-            f"Bưu điện khu vực {area_name}",
-            "area",
-            province,
-            commune=area_communes[0],
-            opened_on=dt.date(1995, 1, 1),
-        )
-        offices = []
-        for o in range(2 if len(area_communes) > 3 else 1):
-            oc = area_communes[o * (len(area_communes) // 2)]
-            offices.append(
-                _unit(
-                    f"BC04{a + 1:02d}{o + 1}",
-                    f"Bưu cục {oc.name.split(' ', 1)[1]}",
-                    "office",
-                    area,
-                    commune=oc,
-                    opened_on=dt.date(2000, 1, 1),
-                )
-            )
-        for c_index, commune in enumerate(area_communes):
-            global_index = communes.index(commune)
-            office = (
-                offices[0] if c_index < len(area_communes) // 2 or len(offices) == 1 else offices[1]
-            )
-            short = commune.name.split(" ", 1)[1] if " " in commune.name else commune.name
-            for k in range(points_per_commune[global_index]):
-                n_point += 1
-                code = f"VHX04{n_point:03d}"
-                name = f"Điểm BĐ-VHX {short}" + (f" {k + 1}" if k else "")
-                status = "active"
-                closed_on = None
-                roll = rng.random()
-                if roll < 0.03:
-                    status = "suspended"
-                unit = _unit(
-                    code,
-                    name,
-                    "commune_point",
-                    office,
-                    commune=commune,
-                    address=f"Thôn {rng.choice(['Nà', 'Bản', 'Khau', 'Pác', 'Lũng'])} "
-                    f"{rng.choice(['Mới', 'Giữa', 'Trên', 'Dưới', 'Cũ'])}, {commune.name}",
-                    latitude=Decimal(f"{22.3 + rng.random() * 0.9:.6f}"),
-                    longitude=Decimal(f"{105.5 + rng.random() * 1.3:.6f}"),
-                    phone=f"09{rng.randint(10000000, 99999999)}",
-                    status=status,
-                    closed_on=closed_on,
-                    suspended_on=dt.date(2025, 11, 1) if status == "suspended" else None,
-                    opened_on=dt.date(1998 + rng.randint(0, 10), rng.randint(1, 12), 1),
-                )
-                first_points.setdefault(area_code, code)
-                _profile(unit, rng, border=area_name in BORDER_AREAS, urban=a == 0)
-    partners = _partners(province)
-    return _users(first_points, partners)
+        if area_communes:
+            _area(net, a, area_name, province, area_communes)
+    partners = _serve_agencies(province)
+    logins = _users(net.first_points, partners)
+    _clerks()
+    return logins
 
 
-def _profile(unit: PostUnit, rng: random.Random, *, border: bool, urban: bool) -> None:
+def _profile(
+    unit: PostUnit, rng: random.Random, *, border: bool, urban: bool, today: dt.date
+) -> None:
     multi = rng.random() < (0.8 if urban else 0.45)
     area_class = (
         "ordinary"
@@ -161,7 +214,7 @@ def _profile(unit: PostUnit, rng: random.Random, *, border: bool, urban: bool) -
         unit=unit,
         defaults={
             "operating_model": "multi_service" if multi else "traditional",
-            "converted_on": dt.date(rng.choice([2023, 2024, 2025]), rng.randint(1, 12), 1)
+            "converted_on": dt.date(today.year - rng.randint(1, 3), rng.randint(1, 12), 1)
             if multi
             else None,
             "area_class": area_class,
@@ -180,35 +233,15 @@ def _profile(unit: PostUnit, rng: random.Random, *, border: bool, urban: bool) -
             + " "
             + rng.choice(["Hoa", "Lan", "Thắm", "Tùng", "Hải", "Nga", "Thủy", "Sơn", "Dung"]),
             "clerk_phone": f"08{rng.randint(10000000, 99999999)}",
-            "clerk_since": dt.date(2010 + rng.randint(0, 14), rng.randint(1, 12), 1),
+            "clerk_since": dt.date(today.year - rng.randint(2, 16), rng.randint(1, 12), 1),
         },
     )
 
 
-def _partners(province: PostUnit) -> dict[str, Partner]:
-    specs = [
-        ("BHXH04", "Bảo hiểm xã hội tỉnh Cao Bằng", "social_insurance", True),
-        ("TTHCC04", "Trung tâm Phục vụ hành chính công tỉnh Cao Bằng", "public_admin_centre", True),
-        ("CA04", "Công an tỉnh Cao Bằng", "police", True),
-        ("SYT04", "Sở Y tế tỉnh Cao Bằng (bảo trợ xã hội)", "social_protection", True),
-        ("THUE04", "Thuế tỉnh Cao Bằng", "tax", True),
-        ("PC04", "Công ty Điện lực Cao Bằng", "power_company", False),
-        ("NUOC04", "Công ty Cổ phần Cấp nước Cao Bằng", "water_company", False),
-    ]
-    out = {}
-    for code, name, kind, public in specs:
-        partner, _ = Partner.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "is_public_agency": public,
-                "served_by": province,
-                "search_text": build_search_text(code, name),
-            },
-        )
-        out[code] = partner
-    return out
+def _serve_agencies(province: PostUnit) -> dict[str, Partner]:
+    """The shipped agencies no unit serves yet are the province post's (as setup_province)."""
+    Partner.objects.filter(served_by__isnull=True).update(served_by=province)
+    return {p.code: p for p in Partner.objects.all()}
 
 
 def _users(
@@ -232,3 +265,28 @@ def _users(
         )
         logins.append((username, str(Role(role).label), where))
     return logins
+
+
+def _clerks() -> None:
+    """A clerk at every office and point that has none: the counters' shifts are theirs."""
+    staffed = set(
+        User.objects.filter(role=Role.CLERK, home_unit__isnull=False).values_list(
+            "home_unit_id", flat=True
+        )
+    )
+    new = []
+    units = PostUnit.objects.filter(
+        kind__in=["office", "commune_point"], path__startswith=f"/{PROVINCE_UNIT}/"
+    )
+    for unit in units.order_by("code"):
+        if unit.pk in staffed:
+            continue
+        user = User(
+            username=f"nv-{unit.code.lower()}",
+            role=Role.CLERK,
+            home_unit=unit,
+            full_name=f"Nhân viên {unit.name}",
+        )
+        user.set_unusable_password()
+        new.append(user)
+    User.objects.bulk_create(new)

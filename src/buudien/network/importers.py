@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +15,9 @@ from buudien.core.excel import Column, ImportSpec, ParsedRow
 from buudien.core.permissions import Target, allows
 from buudien.network import services
 from buudien.network.models import Commune, CommunePointProfile, PostUnit
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 P = CommunePointProfile
 
@@ -78,7 +81,7 @@ class PointImport(ImportSpec):
         code = values.get("code")
         return str(code).strip().upper() if code else None
 
-    def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
+    def prepare(self, rows: list[ParsedRow], actor: User) -> None:
         parent_codes = {str(r.values.get("parent_code") or "").upper() for r in rows}
         self.offices = {u.code: u for u in PostUnit.objects.filter(code__in=parent_codes)}
         codes = {str(r.values.get("code") or "").upper() for r in rows}
@@ -88,7 +91,7 @@ class PointImport(ImportSpec):
         commune_codes = {r.values.get("commune_code") for r in rows if r.values.get("commune_code")}
         self.communes = {c.code: c for c in Commune.objects.filter(code__in=commune_codes)}
 
-    def validate_row(self, row: ParsedRow, actor: Any) -> None:
+    def validate_row(self, row: ParsedRow, actor: User) -> None:
         v = row.values
         code = str(v["code"]).strip().upper()
         parent_code = str(v["parent_code"]).strip().upper()
@@ -127,7 +130,7 @@ class PointImport(ImportSpec):
             raise DomainError(_("Không nhập điểm mới ở trạng thái đã đóng cửa."), field="status")
 
     def apply_row(
-        self, values: dict[str, Any], actor: Any
+        self, values: dict[str, Any], actor: User
     ) -> Literal["created", "updated", "unchanged"]:
         code = str(values["code"]).strip().upper()
         unit_fields: dict[str, Any] = {

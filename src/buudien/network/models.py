@@ -273,11 +273,3 @@ class CommunePointProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
-
-    @property
-    def has_fixed_internet(self) -> bool:
-        return self.internet_type != self.InternetType.NONE
-
-    @property
-    def has_mobile_data(self) -> bool:
-        return self.mobile_coverage in {self.Coverage.G3, self.Coverage.G4, self.Coverage.G5}

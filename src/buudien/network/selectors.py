@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core import audit
+from buudien.core.bulk import id_map
 from buudien.core.errors import ErrorCode, NotFound, OutOfScope
-from buudien.core.models import AuditEvent
 from buudien.core.scoping import Actor, scope_of, scoped
 from buudien.core.text import search_terms
 from buudien.network.models import Commune, CommunePointProfile, Partner, PostUnit
+
+if TYPE_CHECKING:
+    from buudien.core.models import AuditEvent
 
 CODE_MAX = PostUnit._meta.get_field("code").max_length or 20
 
@@ -28,10 +34,11 @@ SORTS = {
     "-opened": ("-opened_on", "code"),
 }
 
+NO_MOBILE_DATA = (CommunePointProfile.Coverage.NONE, CommunePointProfile.Coverage.G2)
 CONNECTIVITY = {
     "no_internet": Q(profile__internet_type=CommunePointProfile.InternetType.NONE),
-    "no_mobile_data": Q(profile__mobile_coverage__in=["none", "2g"]),
-    "offline": Q(profile__internet_type="none") & Q(profile__mobile_coverage__in=["none", "2g"]),
+    "no_mobile_data": Q(profile__mobile_coverage__in=NO_MOBILE_DATA),
+    "offline": Q(profile__internet_type="none") & Q(profile__mobile_coverage__in=NO_MOBILE_DATA),
     "no_computer": Q(profile__computers=0),
     "terminal": Q(profile__has_public_service_terminal=True),
 }
@@ -266,3 +273,184 @@ def partners(user: Actor) -> QuerySet[Partner]:
 def _ancestor_paths(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+# The network as it was: a past period's units, with the changes made since undone.
+
+_UNIT_HISTORY = ("name", "path", "opened_on", "suspended_on", "closed_on")
+_PROFILE_HISTORY = (
+    "operating_model",
+    "converted_on",
+    "area_class",
+    "internet_type",
+    "mobile_coverage",
+)
+_DATES = {"opened_on", "suspended_on", "closed_on", "converted_on"}
+
+
+@dataclass(frozen=True)
+class UnitThen:
+    """A unit as it stood at the end of a past period (a unit never opened on record: always)."""
+
+    pk: Any
+    code: str
+    name: str
+    kind: str
+    path: str
+    opened_on: dt.date | None
+    suspended_on: dt.date | None
+    closed_on: dt.date | None
+    operating_model: str = ""
+    converted_on: dt.date | None = None
+    area_class: str = ""
+    internet_type: str = ""
+    mobile_coverage: str = ""
+
+    @property
+    def multi_service(self) -> bool:
+        return self.operating_model == CommunePointProfile.OperatingModel.MULTI_SERVICE
+
+    @property
+    def no_internet(self) -> bool:
+        return self.internet_type == CommunePointProfile.InternetType.NONE
+
+    @property
+    def no_mobile_data(self) -> bool:
+        """No mobile coverage, or 2G only."""
+        return self.mobile_coverage in NO_MOBILE_DATA
+
+    def open_during(self, first: dt.date, last: dt.date) -> bool:
+        """Open on at least one day of first..last: opened by its end, not closed by its start."""
+        opened = self.opened_on is None or self.opened_on <= last
+        return opened and (self.closed_on is None or self.closed_on > first)
+
+    def months_open(self, first: dt.date, last: dt.date) -> int:
+        """How many months of first..last (whole months) the unit was open on at least one day."""
+        count = 0
+        month = first.replace(day=1)
+        while month <= last:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            count += self.open_during(month, following - dt.timedelta(days=1))
+            month = following
+        return count
+
+
+@dataclass(frozen=True)
+class NetworkThen:
+    """The units of a subtree over a past period, to add figures up the tree as it was then."""
+
+    units: tuple[UnitThen, ...]
+
+    def add_up(
+        self, by_unit: Mapping[Any, Mapping[str, int]], unit_paths: Sequence[str]
+    ) -> dict[str, dict[str, int]]:
+        """Each subtree's totals: a unit's figures count in every subtree it lay in then."""
+        out: dict[str, dict[str, int]] = {p: {} for p in unit_paths}
+        path_of = {u.pk: u.path for u in self.units}
+        for pk, figures in by_unit.items():
+            path = path_of.get(pk, "")
+            for end in range(1, len(path)):
+                acc = out.get(path[: end + 1]) if path[end] == "/" else None
+                if acc is not None:
+                    for key, value in figures.items():
+                        acc[key] = acc.get(key, 0) + value
+        return out
+
+
+def _undo(unit: UnitThen, before: dict[str, Any]) -> UnitThen:
+    """The unit with the values an audit record says it had before a change."""
+    changes = {k: before[k] for k in _UNIT_HISTORY if k in before}
+    profile = before.get("profile") or {}
+    changes |= {k: profile[k] for k in _PROFILE_HISTORY if k in profile}
+    for key in _DATES & set(changes):
+        changes[key] = dt.date.fromisoformat(changes[key]) if changes[key] else None
+    return replace(unit, **changes)
+
+
+def network_then(
+    *,
+    user: Actor,
+    paths: Sequence[str],
+    first_day: dt.date,
+    last_day: dt.date,
+    kinds: Sequence[str] = (),
+) -> NetworkThen:
+    """The units that lay under any of `paths` at the end of a period, as they were then.
+
+    Changes the audit trail records after the period are undone (a rename, a move, a
+    conversion, a closing); a conversion dated after the period is not yet one; units opened
+    after the period, or closed before it began, are left out."""
+    roots = {"/" + p.strip("/").split("/")[0] + "/" for p in paths if p.strip("/")}
+    within = Q(pk__in=[])
+    for root in roots:
+        within |= Q(path__startswith=root)
+    qs = scoped(PostUnit.objects.filter(within), user)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    units = {
+        str(r[0]): UnitThen(*r)
+        for r in qs.values_list(
+            "pk",
+            "code",
+            "name",
+            "kind",
+            "path",
+            "opened_on",
+            "suspended_on",
+            "closed_on",
+            "profile__operating_model",
+            "profile__converted_on",
+            "profile__area_class",
+            "profile__internet_type",
+            "profile__mobile_coverage",
+        )
+    }
+    after = dt.datetime.combine(
+        last_day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    for object_id, before in audit.earlier_states(PostUnit, since=after):
+        if object_id in units and isinstance(before, dict):
+            units[object_id] = _undo(units[object_id], before)
+    multi = CommunePointProfile.OperatingModel.MULTI_SERVICE
+    kept = []
+    for unit_then in units.values():
+        then = unit_then
+        if then.operating_model == multi and then.converted_on and then.converted_on > last_day:
+            then = replace(then, operating_model=CommunePointProfile.OperatingModel.TRADITIONAL)
+        if any(then.path.startswith(p) for p in paths) and then.open_during(first_day, last_day):
+            kept.append(then)
+    return NetworkThen(tuple(sorted(kept, key=lambda u: u.path)))
+
+
+def point_keys(*, under: str = "") -> dict[str, Any]:
+    """The commune points (under a path, or all), code to primary key in the form the
+    database stores it, for bulk inserts: no conversion on the way in."""
+    stored = id_map(PostUnit, "code")
+    points = PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT)
+    if under:
+        points = points.filter(path__startswith=under)
+    return {code: stored[code] for code in points.values_list("code", flat=True)}
+
+
+def commune_codes() -> set[int]:
+    """The codes of every commune of the administrative catalogue."""
+    return set(Commune.objects.values_list("code", flat=True))
+
+
+def units_under(*, unit: PostUnit, kinds: Sequence[str], open_only: bool = True) -> list[PostUnit]:
+    """The units of these kinds anywhere below one, by code (closed ones too unless
+    `open_only`). Not scoped: for a caller that has checked the unit itself."""
+    below = PostUnit.objects.filter(path__startswith=unit.path, kind__in=kinds).exclude(pk=unit.pk)
+    if open_only:
+        below = below.exclude(status=PostUnit.Status.CLOSED)
+    return list(below.order_by("code"))
+
+
+def units_by_code(*, user: Actor, codes: Collection[str]) -> dict[str, PostUnit]:
+    """The units with these codes that lie in the user's scope, by code."""
+    return {u.code: u for u in scoped(PostUnit.objects.filter(code__in=codes), user)}
+
+
+def area_classes() -> dict[str, str]:
+    """The hardship classes of a commune point's area, value to label."""
+    return {value: str(label) for value, label in CommunePointProfile.AreaClass.choices}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.errors import DomainError, ErrorCode, StaleRecord
 from buudien.core.ids import normalise_phone
-from buudien.core.models import User
 from buudien.core.permissions import Target, require
 from buudien.network.models import Commune, CommunePointProfile, PostUnit
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 UNIT_FIELDS = (
     "name",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,7 +21,6 @@ from buudien.core.excel import (
     template_xlsx,
     xlsx_response,
 )
-from buudien.core.models import User
 from buudien.core.permissions import Target, allows, guard, require
 from buudien.core.scoping import require_user
 from buudien.core.uploads import check_upload
@@ -29,6 +28,9 @@ from buudien.network import selectors, services
 from buudien.network.forms import ImportForm, ProfileForm, UnitForm
 from buudien.network.importers import PointImport, export_rows
 from buudien.network.models import CommunePointProfile, PostUnit
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 
 def _filter_context(request: HttpRequest, flt: selectors.UnitFilter) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,14 +23,16 @@ from buudien.core.audit import history
 from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope
 from buudien.core.excel import ImportReport, error_report_xlsx, export_xlsx, xlsx_response
 from buudien.core.ids import mask_citizen_id
-from buudien.core.models import User
 from buudien.core.permissions import Target, guard
 from buudien.core.scoping import require_user
 from buudien.counter import selectors as counter_selectors
-from buudien.counter.models import CounterSession
 from buudien.network import selectors as network_selectors
 from buudien.payouts import selectors, services
 from buudien.payouts.models import Beneficiary, Payout, PayoutList
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
+    from buudien.counter.models import CounterSession
 
 # Refusals of access go on to the 403/404 pages; other domain errors are shown on the page.
 ACCESS_ERRORS = (Forbidden, OutOfScope, NotFound)

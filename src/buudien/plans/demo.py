@@ -1,114 +1,188 @@
-"""Demo plans (2024, 2025) allocated down the tree, and the finance office's monthly figures."""
+"""The demo's plans for each year from two years back to this one, the province's allocated to
+its areas (this year's also to the points), and the finance office's figures for each month
+that has ended.
+
+A past year's plan is set so that the year ends near the published attainment (95% of the
+total revenue plan); this year's is last year's outcome and some growth, so the dashboard
+reads the year to date against a plan nobody has met yet."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.utils import timezone
 
 from buudien.core.models import Role, User
-from buudien.counter.models import MonthlyRollup
-from buudien.network.models import PostUnit
-from buudien.plans import services
+from buudien.network import selectors as network_selectors
+from buudien.plans import selectors, services
 from buudien.plans.models import Indicator, ManualValue, Plan
-from buudien.plans.seed import seed_indicators
+from buudien.plans.periods import Period
 
-# How far the province is from its plan, per line (the published report: 95%, 81%, 125%, 43%).
-ATTAINMENT = {"DT_TONG": 0.95, "DT_BCCP": 0.93, "DT_TCBC": 1.02, "DT_PPTT": 0.82}
-LINE = {"DT_BCCP": "delivery", "DT_TCBC": "finance", "DT_PPTT": "media"}
-MANUAL = {  # yearly figure as a share of total revenue, and attainment
+PROVINCE_UNIT = "BDT04"
+REVENUE_LINES = ("DT_BCCP", "DT_TCBC", "DT_PPTT")
+# How far a past year ended from its plan, by business line (about 98% of the total).
+ATTAINMENT = {"DT_BCCP": 0.92, "DT_TCBC": 1.03, "DT_PPTT": 0.85}
+OTHER_ATTAINMENT = {"HS_NHAN": 0.97, "SO_GD": 0.99}
+GROWTH = 1.08  # this year's plan over last year's outcome
+# The finance office's figures: a share of the month's revenue, and how the year ended
+# against its plan (the published report: 109%, 155%, 73%, 112%).
+MANUAL = {
     "DT_TINH_LUONG": (0.86, 1.09),
-    "NSLD": (1.9, 1.08),
     "CHENH_LECH": (0.22, 1.55),
     "CP_KHONG_LUONG": (0.50, 0.73),
     "QUY_LUONG": (0.25, 1.12),
 }
+NEW_PARTICIPANTS = "BHXH_TN"  # people enrolled in voluntary social insurance, a month
 
 
-@transaction.atomic
-def build() -> list[tuple[str, str, str]]:
-    seed_indicators()
-    province = PostUnit.objects.get(code="BDT04")
-    if Plan.objects.filter(unit=province).exists():
-        return []
-    actor = User.objects.filter(role=Role.PROVINCE_MANAGER, home_unit=province).first()
-    assert actor is not None  # noqa: S101 - the network demo creates him first
-    rng = random.Random(5)
-    inds = {i.code: i for i in Indicator.objects.all()}
-    for year in (2024, 2025):
-        totals = dict(
-            MonthlyRollup.objects.filter(month__year=year, unit__path__startswith=province.path)
-            .values_list("line")
-            .annotate(r=Sum("revenue"))
-            .order_by()
-        )
-        actual = {
-            "DT_TONG": sum(totals.values()),
-            **{c: totals.get(line, 0) for c, line in LINE.items()},
-        }
-        for code, share in ATTAINMENT.items():
-            target = round(actual[code] / share / 1_000_000) * 1_000_000
-            services.set_plan(
-                actor=actor, unit=province, indicator=inds[code], year=year, target=target
-            )
-            services.allocate(actor=actor, parent=province, indicator=inds[code], year=year)
-        for code, (ratio, attain) in MANUAL.items():
-            yearly = int(actual["DT_TONG"] * ratio)
-            months = services.split_exact(yearly, [rng.uniform(0.8, 1.2) for _ in range(12)])
-            ManualValue.objects.bulk_create(
-                [
-                    ManualValue(
-                        unit=province,
-                        indicator_id=code,
-                        year=year,
-                        month=m + 1,
-                        value=v,
-                        updated_by=actor,
-                    )
-                    for m, v in enumerate(months)
-                ]
-            )
-            services.set_plan(
-                actor=actor,
-                unit=province,
-                indicator=inds[code],
-                year=year,
-                target=round(yearly / attain / 1_000_000) * 1_000_000,
-            )
-        people = [rng.randint(900, 1600) for _ in range(12)]
-        ManualValue.objects.bulk_create(
-            [
-                ManualValue(
-                    unit=province,
-                    indicator_id="BHXH_TN",
+def _millions(value: float) -> int:
+    return round(value / 1_000_000) * 1_000_000
+
+
+def _figures(actor: User, unit: Any, period: Period, codes: Sequence[str]) -> dict[str, int]:
+    found = selectors.values(user=actor, units=[unit], period=period, codes=codes)[unit.pk]
+    return {c: v or 0 for c, v in found.items()}
+
+
+def _revenue_plan(actor: User, province: Any, year: int, today: dt.date) -> None:
+    """The three lines and their total for the province, then each line to the areas."""
+    if year < today.year:
+        actual = _figures(actor, province, Period(year, "year", 12), REVENUE_LINES)
+        lines = {c: _millions(actual[c] / ATTAINMENT[c]) for c in REVENUE_LINES}
+    else:
+        actual = _figures(actor, province, Period(year - 1, "year", 12), REVENUE_LINES)
+        lines = {c: _millions(actual[c] * GROWTH) for c in REVENUE_LINES}
+    if not all(lines.values()):
+        return
+    services.set_revenue_plan(actor=actor, unit=province, year=year, lines=lines)
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=REVENUE_LINES)}
+    for code in REVENUE_LINES:
+        services.allocate(actor=actor, parent=province, indicator=inds[code], year=year)
+        if year == today.year:
+            for area in selectors.units_below(unit=province):
+                services.allocate(
+                    actor=actor,
+                    parent=area,
+                    indicator=inds[code],
                     year=year,
-                    month=m + 1,
-                    value=v,
-                    updated_by=actor,
+                    kinds=("commune_point",),
                 )
-                for m, v in enumerate(people)
-            ]
-        )
+
+
+def _other_plans(actor: User, province: Any, year: int, today: dt.date) -> None:
+    """Dossiers received and transactions: past years near their outcome, this year above."""
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=OTHER_ATTAINMENT)}
+    basis = Period(year if year < today.year else year - 1, "year", 12)
+    actual = _figures(actor, province, basis, list(inds))
+    for code, ind in inds.items():
+        factor = 1 / OTHER_ATTAINMENT[code] if year < today.year else GROWTH
+        target = round(actual[code] * factor)
+        if target > 0:
+            services.set_plan(actor=actor, unit=province, indicator=ind, year=year, target=target)
+            services.allocate(actor=actor, parent=province, indicator=ind, year=year)
+
+
+def _months_ended(year: int, today: dt.date) -> list[int]:
+    last = 12 if year < today.year else today.month - 1
+    return list(range(1, last + 1))
+
+
+def _finance_office(
+    actor: User, province: Any, year: int, today: dt.date, rng: random.Random
+) -> None:
+    """The province's monthly figures the finance office types in, and their yearly plans."""
+    manual = {
+        i.code: i
+        for i in Indicator.objects.filter(source=Indicator.Source.MANUAL)
+        if not i.derived and i.aggregation == Indicator.Aggregation.SUM
+    }
+    months = _months_ended(year, today)
+    revenue = {
+        m: _figures(actor, province, Period(year, "month", m), ["DT_TONG"])["DT_TONG"]
+        for m in months
+    }
+    rows = []
+    for code, (share, attainment) in MANUAL.items():
+        if code not in manual:
+            continue
+        values = {m: int(revenue[m] * share * rng.uniform(0.9, 1.1)) for m in months}
+        rows += [_value(province, code, year, m, v, actor=actor) for m, v in values.items()]
+        whole_year = sum(values.values()) * 12 / len(months) if months else 0
+        target = _millions(whole_year / attainment if year < today.year else whole_year * GROWTH)
+        if target:
+            services.set_plan(
+                actor=actor, unit=province, indicator=manual[code], year=year, target=target
+            )
+    if NEW_PARTICIPANTS in manual:
+        people = {m: rng.randint(900, 1600) for m in months}
+        rows += [
+            _value(province, NEW_PARTICIPANTS, year, m, v, actor=actor) for m, v in people.items()
+        ]
         services.set_plan(
             actor=actor,
             unit=province,
-            indicator=inds["BHXH_TN"],
+            indicator=manual[NEW_PARTICIPANTS],
             year=year,
-            target=int(sum(people) / 0.81),
+            target=round(sum(people.values()) * 12 / max(len(months), 1) / 0.81),
         )
-        points = PostUnit.objects.filter(kind="commune_point", path__startswith=province.path)
-        ManualValue.objects.bulk_create(
-            [
-                ManualValue(
-                    unit=p,
-                    indicator_id="THU_NHAP_BQ",
-                    year=year,
-                    month=m,
-                    value=rng.randint(45, 85) * 100_000,
-                )
-                for p in points
-                for m in range(1, 13)
-            ]
+    ManualValue.objects.bulk_create(rows)
+
+
+def _value(
+    unit: Any, code: str, year: int, month: int, value: int, *, actor: User | None
+) -> ManualValue:
+    return ManualValue(
+        unit=unit, indicator_id=code, year=year, month=month, value=value, updated_by=actor
+    )
+
+
+def _at_the_units(
+    actor: User, province: Any, year: int, today: dt.date, rng: random.Random
+) -> None:
+    """The workers (a level) each post office reports: its own staff and the clerks of its
+    points, about 450 in the province, whose productivity the published report gives. Typed
+    at the offices only, so that an area's and the province's are their sums."""
+    levels = [
+        i
+        for i in Indicator.objects.filter(
+            source=Indicator.Source.MANUAL, aggregation=Indicator.Aggregation.LEVEL
         )
+        if not i.derived
+    ]
+    months = _months_ended(year, today)
+    flt = network_selectors.UnitFilter(kind="office")
+    rows, staff = [], 0
+    for office in network_selectors.units(actor, flt):
+        points = selectors.units_below(unit=office, kinds=("commune_point",))
+        workers = rng.randint(10, 16) + sum(rng.choice((1, 1, 1, 2)) for _ in points)
+        staff += workers
+        for ind in levels:
+            rows += [_value(office, ind.code, year, m, workers, actor=actor) for m in months]
+    ManualValue.objects.bulk_create(rows)
+    for ind in levels:
+        services.set_plan(
+            actor=actor, unit=province, indicator=ind, year=year, target=round(staff * 1.02)
+        )
+
+
+@transaction.atomic
+def build(*, today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """Plans and figures for the demo's years, once (skipped when the province has plans)."""
+    today = today or timezone.localdate()
+    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined").first()
+    if actor is None:
+        return []
+    province = network_selectors.unit(user=actor, code=PROVINCE_UNIT)
+    if Plan.objects.filter(unit=province).exists():
+        return []
+    rng = random.Random(5)
+    for year in range(today.year - 2, today.year + 1):
+        _revenue_plan(actor, province, year, today)
+        _other_plans(actor, province, year, today)
+        _finance_office(actor, province, year, today, rng)
+        _at_the_units(actor, province, year, today, rng)
     return []

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
 from buudien.core.excel import Column, ImportSpec, ParsedRow
 from buudien.core.permissions import Target, allows
-from buudien.network.models import PostUnit
+from buudien.network import selectors as network_selectors
 from buudien.plans import services
 from buudien.plans.models import Indicator, ManualValue
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
+    from buudien.network.models import PostUnit
 
 
 class ManualValueImport(ImportSpec):
@@ -30,7 +34,7 @@ class ManualValueImport(ImportSpec):
 
     def __init__(self) -> None:
         self.units: dict[str, PostUnit] = {}
-        self.manual: set[str] = set()
+        self.manual: dict[str, Indicator] = {}
 
     def row_key(self, values: dict[str, Any]) -> Any:
         return (
@@ -40,12 +44,12 @@ class ManualValueImport(ImportSpec):
             str(values["indicator"]).upper(),
         )
 
-    def prepare(self, rows: list[ParsedRow], actor: Any) -> None:
+    def prepare(self, rows: list[ParsedRow], actor: User) -> None:
         codes = {str(r.values.get("unit") or "").upper() for r in rows}
-        self.units = {u.code: u for u in PostUnit.objects.filter(code__in=codes)}
-        self.manual = set(Indicator.objects.filter(source="manual").values_list("code", flat=True))
+        self.units = network_selectors.units_by_code(user=actor, codes=codes)
+        self.manual = {i.code: i for i in Indicator.objects.filter(source="manual")}
 
-    def validate_row(self, row: ParsedRow, actor: Any) -> None:
+    def validate_row(self, row: ParsedRow, actor: User) -> None:
         unit = self.units.get(str(row.values["unit"]).upper())
         if unit is None or not allows(actor, "plans.enter_manual", Target(path=unit.path)):
             # An unknown unit and one outside the scope get the same answer: it reveals nothing.
@@ -54,15 +58,21 @@ class ManualValueImport(ImportSpec):
                 % {"code": row.values["unit"]},
                 field="unit",
             )
-        if str(row.values["indicator"]).upper() not in self.manual:
+        indicator = self.manual.get(str(row.values["indicator"]).upper())
+        if indicator is None:
             raise DomainError(
                 _("Chỉ tiêu %(code)s không phải chỉ tiêu nhập tay.")
                 % {"code": row.values["indicator"]},
                 field="indicator",
             )
+        if row.values["value"] < 0 and not indicator.signed:
+            # Only a figure that may be a loss (a margin) is negative; a wage fund never is.
+            raise DomainError(
+                _("%(name)s không được âm.") % {"name": indicator.name}, field="value"
+            )
 
     def apply_row(
-        self, values: dict[str, Any], actor: Any
+        self, values: dict[str, Any], actor: User
     ) -> Literal["created", "updated", "unchanged"]:
         unit = self.units[str(values["unit"]).upper()]
         code = str(values["indicator"]).upper()

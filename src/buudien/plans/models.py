@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from fractions import Fraction
 from typing import ClassVar
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buudien.core.models import BaseModel
+from buudien.plans.numbers import round_half_away
 
 
 class Indicator(models.Model):
@@ -21,15 +24,18 @@ class Indicator(models.Model):
         DOSSIERS = "dossiers", _("hồ sơ")
         COUNT = "count", _("lượt")
         PERCENT = "percent", _("%")
+        PERSONS = "persons", _("người")
 
     class Source(models.TextChoices):
         COMPUTED = "computed", _("Tính từ nghiệp vụ")
         MANUAL = "manual", _("Nhập tay (phòng tài chính)")
 
     class Aggregation(models.TextChoices):
-        SUM = "sum", _("Cộng dồn")
-        AVERAGE = "average", _("Bình quân")
-        RATIO = "ratio", _("Tỷ số của hai chỉ tiêu")
+        """How a figure adds up over the months of a period and over the units of a subtree."""
+
+        SUM = "sum", _("Cộng dồn theo tháng và theo đơn vị")
+        LEVEL = "level", _("Bình quân các tháng, cộng theo đơn vị (số lao động)")
+        RATIO = "ratio", _("Tỷ số: tử số và mẫu số cộng riêng rồi mới chia")
 
     code = models.CharField(_("mã chỉ tiêu"), max_length=32, primary_key=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=200)
@@ -37,7 +43,6 @@ class Indicator(models.Model):
     short_name = models.CharField(_("tên trong văn bản"), max_length=120, blank=True)
     measure = models.CharField(_("đơn vị đo"), max_length=16, choices=Measure.choices)
     source = models.CharField(_("nguồn"), max_length=16, choices=Source.choices)
-    computed_key = models.CharField(max_length=40, blank=True)
     aggregation = models.CharField(
         _("cách tổng hợp"), max_length=16, choices=Aggregation.choices, default=Aggregation.SUM
     )
@@ -46,6 +51,16 @@ class Indicator(models.Model):
     )
     denominator = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed = models.BooleanField(
+        _("được âm (lỗ)"),
+        default=False,
+        help_text=_("Kế hoạch và số liệu được âm: chênh lệch thu chi, lợi nhuận."),
+    )
+    per_month = models.BooleanField(
+        _("tính theo tháng"),
+        default=False,
+        help_text=_("Tỷ số chia thêm cho số tháng của kỳ: thu nhập bình quân người/tháng."),
     )
     order = models.PositiveSmallIntegerField(default=100)
 
@@ -56,6 +71,42 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether a parent's figure (and plan) is the sum of its children's."""
+        return self.aggregation in {self.Aggregation.SUM, self.Aggregation.LEVEL}
+
+    @property
+    def derived(self) -> bool:
+        """A ratio of two indicators: its figure and its plan come from theirs, never typed."""
+        return bool(
+            self.aggregation == self.Aggregation.RATIO and self.numerator_id and self.denominator_id
+        )
+
+    @property
+    def in_dong(self) -> bool:
+        """Money: read in đồng (tỷ, triệu in prose)."""
+        return self.measure == self.Measure.DONG
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.aggregation == self.Aggregation.RATIO
+
+    @property
+    def is_share(self) -> bool:
+        """A percentage of another figure: compared in percentage points, never as a ratio."""
+        return self.measure == self.Measure.PERCENT
+
+    @property
+    def per_unit(self) -> str:
+        """What a ratio is per, in prose ('/người/tháng'); empty for plain figures."""
+        text = ""
+        if self.derived and self.denominator is not None and not self.is_share:
+            text = f"/{self.denominator.get_measure_display()}"
+        if self.per_month:
+            text += "/tháng"
+        return text
 
 
 class Plan(BaseModel):
@@ -95,8 +146,12 @@ class Plan(BaseModel):
             return f"KH giao đầu năm {self.year}"
         return f"KH điều chỉnh lần {self.revision} (từ {self.effective_from:%d/%m/%Y})"
 
-    def for_months(self, months: list[int]) -> int:
-        return sum(int(self.monthly[m - 1]) for m in months)
+    def for_months(self, months: Sequence[int], *, summed: bool = True) -> int:
+        """The plan of some months: their sum, or for a level or a rate their average."""
+        values = [int(self.monthly[m - 1]) for m in months]
+        if summed:
+            return sum(values)
+        return round_half_away(Fraction(sum(values), len(values)))
 
 
 class ManualValue(models.Model):

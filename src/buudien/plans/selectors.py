@@ -1,32 +1,60 @@
-"""Reads for plans and indicator values; figures come from rollups, never raw entries."""
+"""Reads for plans and indicator figures; figures come from rollups, never raw entries.
+
+How a figure of a unit over a period is made, the way the finance office makes it by hand:
+
+- computed indicators are asked of the app that owns them (`plans.registry`);
+- a manual figure (wage fund, margin, workers …) of a unit for a month is what was entered at
+  that unit if anything was, else the sum of its children's figures for that month: never both,
+  so a figure typed at a parent is not added again to its children's;
+- a sum adds up the months; a level (workers) is the average of the months that have one;
+- a ratio (productivity, a share, income per person per month) divides the sum of its
+  numerator by the sum of its denominator, each added up on its own first: never a sum or an
+  average of ratios.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+import bisect
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from buudien.counter.models import MonthlyRollup, Service, UnitMonthRollup
-from buudien.dossiers.selectors import counts_by_subtree
-from buudien.network.models import PostUnit
+from buudien.core.money import format_vnd
+from buudien.core.scoping import Actor, scoped
+from buudien.network import selectors as network_selectors
+from buudien.plans import registry
 from buudien.plans.models import Indicator, ManualValue, Plan
+from buudien.plans.numbers import PERCENT_SCALE, round_half_away
 from buudien.plans.periods import Period
 
-LINE_KEYS = {"revenue_delivery": "delivery", "revenue_finance": "finance", "revenue_media": "media"}
+if TYPE_CHECKING:
+    from buudien.network.models import PostUnit
+
 # Which units a unit's plan is allocated to.
 CHILD_KINDS = {"province": ("area",), "area": ("commune_point",), "office": ("commune_point",)}
+# The total-revenue plan of a unit is the sum of its three business lines' plans.
+REVENUE_TOTAL = "DT_TONG"
+REVENUE_LINES = ("DT_BCCP", "DT_TCBC", "DT_PPTT")
+
+Exact = dict[str, dict[str, Fraction | None]]
+Spans = dict[str, dict[str, int]]  # for a level: how many months its average is of
 
 
 def indicators() -> list[Indicator]:
-    return list(Indicator.objects.all())
+    return list(Indicator.objects.select_related("numerator", "denominator"))
 
 
 def plannable(*, with_manual: bool = True) -> list[Indicator]:
-    """Indicators a plan can be set for (not ratios); the finance office's only if allowed."""
-    qs = Indicator.objects.exclude(aggregation=Indicator.Aggregation.RATIO)
+    """Indicators a plan can be set for (a ratio of two indicators takes theirs)."""
+    qs = Indicator.objects.exclude(
+        aggregation=Indicator.Aggregation.RATIO,
+        numerator__isnull=False,
+        denominator__isnull=False,
+    )
     if not with_manual:
         qs = qs.exclude(source=Indicator.Source.MANUAL)
     return list(qs)
@@ -37,183 +65,203 @@ def units_below(
 ) -> list[PostUnit]:
     """The units a unit's plan is allocated to (by default: its areas or its points)."""
     wanted = CHILD_KINDS.get(unit.kind, ()) if kinds is None else kinds
-    qs = PostUnit.objects.filter(path__startswith=unit.path, kind__in=wanted).exclude(pk=unit.pk)
-    if open_only:
-        qs = qs.exclude(status=PostUnit.Status.CLOSED)
-    return list(qs.order_by("code"))
+    return network_selectors.units_under(unit=unit, kinds=wanted, open_only=open_only)
 
 
-def _month_range(period: Period) -> tuple[dt.date, dt.date]:
-    return period.first_day, dt.date(period.year, period.months[-1], 1)
+def _needed(inds: Sequence[Indicator], codes: Collection[str] | None) -> list[Indicator]:
+    """The indicators asked for, with the parts of the ratios among them."""
+    by_code = {i.code: i for i in inds}
+    wanted = set(by_code) if codes is None else {c for c in codes if c in by_code}
+    for _depth in range(3):  # a ratio of ratios at most two deep
+        wanted |= {
+            part
+            for c in list(wanted)
+            for part in (by_code[c].numerator_id, by_code[c].denominator_id)
+            if by_code[c].derived and part in by_code
+        }
+    return [i for i in inds if i.code in wanted]
 
 
-def rollup_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
-    """Revenue by line, entries and point revenue for each unit subtree, in one query.
-
-    The rollups are grouped by unit id only (no join), then folded into the subtrees here.
-    """
-    start, end = _month_range(period)
-    common = _common_prefix(unit_paths)
-    units = {
-        pk: (path, kind)
-        for pk, path, kind in PostUnit.objects.filter(path__startswith=common).values_list(
-            "pk", "path", "kind"
-        )
-    }
-    rows = (
-        UnitMonthRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=list(units))
-        .values_list("unit_id", "line")
-        .annotate(rev=Sum("revenue"), n=Sum("count"))
-        .order_by()
+def _entries(
+    *, user: Actor, paths: Sequence[str], period: Period, codes: Collection[str]
+) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    """The manual entries of the subtrees, by (indicator, month), sorted by unit path."""
+    within = Q(pk__in=[])
+    for path in {p for p in paths if not any(p != q and p.startswith(q) for q in paths)}:
+        within |= Q(unit__path__startswith=path)
+    rows = scoped(
+        ManualValue.objects.filter(
+            within, year=period.year, month__in=period.months, indicator_id__in=list(codes)
+        ),
+        user,
+        path_field="unit__path",
     )
-    out: dict[str, dict[str, int]] = {p: defaultdict(int) for p in unit_paths}  # type: ignore[misc]
-    for unit_id, line, rev, n in rows:
-        path, kind = units[unit_id]
-        for p in unit_paths:
-            if path.startswith(p):
-                t = out[p]
-                t["revenue_total"] += rev
-                t[f"revenue_{line}"] += rev
-                t["entries"] += n
-                if kind == PostUnit.Kind.COMMUNE_POINT:
-                    t["point_revenue"] += rev
-    return out
+    found: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for code, month, path, value in rows.values_list(
+        "indicator_id", "month", "unit__path", "value"
+    ):
+        found.setdefault((code, month), []).append((path, value))
+    for entries in found.values():
+        entries.sort()
+    return found
 
 
-def payouts_by_subtree(unit_paths: list[str], period: Period) -> dict[str, tuple[int, int]]:
-    """Pensions and allowances paid (count, amount) from the ledger's monthly rollups."""
-    start, end = _month_range(period)
-    common = _common_prefix(unit_paths)
-    paths = dict(PostUnit.objects.filter(path__startswith=common).values_list("pk", "path"))
-    rows = (
-        MonthlyRollup.objects.filter(
-            month__gte=start,
-            month__lte=end,
-            unit_id__in=list(paths),
-            service__kind=Service.Kind.PAYOUT,
-        )
-        .values_list("unit_id")
-        .annotate(n=Sum("count"), out=Sum("cash_out"), back=Sum("cash_in"))
-        .order_by()
-    )
-    data = [(paths[u], n, out - back) for u, n, out, back in rows]
-    return {
-        p: (
-            sum(n for path, n, _ in data if path.startswith(p)),
-            sum(a for path, _, a in data if path.startswith(p)),
-        )
-        for p in unit_paths
-    }
+def _resolved(entries: list[tuple[str, int]], path: str) -> int | None:
+    """A unit's figure for a month: its own entry, else the sum of the topmost entries below."""
+    i = bisect.bisect_left(entries, (path,))
+    total, top, found = 0, "\0", False
+    while i < len(entries) and entries[i][0].startswith(path):
+        below, value = entries[i]
+        if below == path:
+            return value
+        if not below.startswith(top):
+            total, top, found = total + value, below, True
+        i += 1
+    return total if found else None
 
 
-def monthly_revenue(unit_path: str, period: Period) -> dict[int, int]:
-    """Revenue of a subtree month by month (for the trend chart)."""
-    start, end = _month_range(period)
-    ids = PostUnit.objects.filter(path__startswith=unit_path).values("pk")
-    rows = (
-        UnitMonthRollup.objects.filter(month__gte=start, month__lte=end, unit_id__in=ids)
-        .values_list("month")
-        .annotate(rev=Sum("revenue"))
-        .order_by("month")
-    )
-    return {month.month: rev for month, rev in rows}
-
-
-def active_points(unit_path: str, on: dt.date) -> int:
-    return active_points_many([unit_path], on)[unit_path]
-
-
-def active_points_many(unit_paths: list[str], on: dt.date) -> dict[str, int]:
-    """Commune points open on a day, for each subtree, from one query."""
-    prefix = _common_prefix(unit_paths)
-    paths = list(
-        PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT, path__startswith=prefix)
-        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-        .values_list("path", flat=True)
-    )
-    return {p: sum(1 for x in paths if x.startswith(p)) for p in unit_paths}
-
-
-def _common_prefix(unit_paths: list[str]) -> str:
-    common = min(unit_paths, key=len) if unit_paths else "/"
-    for p in unit_paths:
-        while not p.startswith(common):
-            common = common[: common.rstrip("/").rfind("/") + 1] or "/"
-    return common
-
-
-def manual_totals(unit_paths: list[str], period: Period) -> dict[str, dict[str, int]]:
-    rows = (
-        ManualValue.objects.filter(year=period.year, month__in=period.months)
-        .values("unit__path", "indicator_id", "indicator__aggregation")
-        .annotate(total=Sum("value"), n=Count("pk"))
-        .order_by()
-    )
-    sums: dict[str, dict[str, list[int]]] = {p: defaultdict(lambda: [0, 0]) for p in unit_paths}
-    for r in rows:
-        for p in unit_paths:
-            if r["unit__path"].startswith(p):
-                acc = sums[p][r["indicator_id"]]
-                acc[0] += r["total"]
-                acc[1] += r["n"]
-    aggregation = {i.code: i.aggregation for i in Indicator.objects.filter(source="manual")}
-    out: dict[str, dict[str, int]] = {}
-    for p, per in sums.items():
-        out[p] = {}
-        for code, (total, n) in per.items():
-            if aggregation.get(code) == Indicator.Aggregation.AVERAGE:
-                out[p][code] = (total + n // 2) // n if n else 0
+def _manual(
+    *, user: Actor, paths: Sequence[str], period: Period, inds: Sequence[Indicator]
+) -> tuple[Exact, Spans]:
+    """Each subtree's manual figures over the period (see the module's docstring), and for a
+    level the number of months it is the average of."""
+    entries = _entries(user=user, paths=paths, period=period, codes=[i.code for i in inds])
+    out: Exact = {p: {} for p in paths}
+    spans: Spans = {p: {} for p in paths}
+    for path in paths:
+        for ind in inds:
+            months = [
+                v
+                for m in period.months
+                if (v := _resolved(entries.get((ind.code, m), []), path)) is not None
+            ]
+            if not months:
+                out[path][ind.code] = None
+            elif ind.aggregation == Indicator.Aggregation.LEVEL:
+                out[path][ind.code] = Fraction(sum(months), len(months))
+                spans[path][ind.code] = len(months)
             else:
-                out[p][code] = total
-    return out
+                out[path][ind.code] = Fraction(sum(months))
+    return out, spans
 
 
-def values(units: list[PostUnit], period: Period) -> dict[Any, dict[str, int | None]]:
-    """Every indicator's actual value for each unit's subtree over the period."""
-    paths = [u.path for u in units]
-    computed = rollup_totals(paths, period)
-    for path, (received, returned) in counts_by_subtree(
-        paths, period.first_day, period.last_day
-    ).items():
-        computed[path]["dossiers_received"] = received
-        computed[path]["dossiers_returned"] = returned
-    for path, (paid, amount) in payouts_by_subtree(paths, period).items():
-        computed[path]["payouts_paid"] = paid
-        computed[path]["payouts_amount"] = amount
-    manual = manual_totals(paths, period)
-    inds = indicators()
-    points = (
-        active_points_many(paths, period.last_day)
-        if any(i.computed_key == "revenue_per_point_month" for i in inds)
-        else {}
-    )
-    result: dict[Any, dict[str, int | None]] = {}
-    for unit in units:
-        c = computed[unit.path]
-        m = manual[unit.path]
-        vals: dict[str, int | None] = {}
-        for ind in inds:
-            if ind.aggregation == Indicator.Aggregation.RATIO:
+def ratio(
+    ind: Indicator, numerator: Fraction | None, denominator: Fraction | None, months: int
+) -> Fraction | None:
+    """A ratio indicator from its two parts (a share in hundredths of a percent); a ratio per
+    month is divided by the months its denominator covers."""
+    if numerator is None or not denominator:
+        return None
+    value = numerator / denominator
+    if ind.is_share:
+        value *= 100 * PERCENT_SCALE
+    if ind.per_month:
+        value /= months
+    return value
+
+
+def _derive(values: Exact, inds: Sequence[Indicator], months: int, spans: Spans) -> None:
+    """Fill in the ratios of two indicators from their parts, in dependency order.
+
+    Income per person per month is the wage fund over the worker-months: the workers are the
+    average of the months that have a count, so it is divided by that many months."""
+    pending = [i for i in inds if i.derived]
+    for _depth in range(3):
+        for ind in list(pending):
+            num, den = ind.numerator_id or "", ind.denominator_id or ""
+            if {num, den} & {i.code for i in pending}:
                 continue
-            if ind.source == Indicator.Source.COMPUTED:
-                if ind.computed_key == "revenue_per_point_month":
-                    denom = points[unit.path] * len(period.months)
-                    vals[ind.code] = (c["point_revenue"] + denom // 2) // denom if denom else None
-                else:
-                    vals[ind.code] = c.get(ind.computed_key, 0)
-            elif ind.aggregation != Indicator.Aggregation.RATIO:
-                vals[ind.code] = m.get(ind.code)
-        for ind in inds:
-            if ind.aggregation == Indicator.Aggregation.RATIO:
-                num = vals.get(ind.numerator_id or "")
-                den = vals.get(ind.denominator_id or "")
-                scale = 100 if ind.measure == Indicator.Measure.PERCENT else 1
-                vals[ind.code] = (
-                    None if num is None or not den else ((num * scale * 2 + den) // (2 * den))
-                )
-        result[unit.pk] = vals
-    return result
+            for path, figures in values.items():
+                span = spans.get(path, {}).get(den) or months
+                figures[ind.code] = ratio(ind, figures.get(num), figures.get(den), span)
+            pending.remove(ind)
+
+
+def _exact(
+    *, user: Actor, unit_paths: Sequence[str], period: Period, codes: Collection[str] | None
+) -> tuple[Exact, Spans]:
+    inds = _needed(indicators(), codes)
+    computed = [i.code for i in inds if i.source == Indicator.Source.COMPUTED and not i.derived]
+    figures = registry.compute(
+        user=user,
+        codes=computed,
+        unit_paths=unit_paths,
+        start=period.first_day,
+        end=period.last_day,
+    )
+    manual, spans = _manual(
+        user=user,
+        paths=unit_paths,
+        period=period,
+        inds=[i for i in inds if i.source == Indicator.Source.MANUAL and not i.derived],
+    )
+    out: Exact = {}
+    for path in unit_paths:
+        out[path] = {code: None if v is None else Fraction(v) for code, v in figures[path].items()}
+        out[path] |= manual[path]
+    _derive(out, inds, len(period.months), spans)
+    return out, spans
+
+
+def exact_values(
+    *,
+    user: Actor,
+    unit_paths: Sequence[str],
+    period: Period,
+    codes: Collection[str] | None = None,
+) -> Exact:
+    """Every (or each asked) indicator's exact figure for each subtree over the period."""
+    return _exact(user=user, unit_paths=unit_paths, period=period, codes=codes)[0]
+
+
+def values_by_path(
+    *,
+    user: Actor,
+    unit_paths: Sequence[str],
+    period: Period,
+    codes: Collection[str] | None = None,
+) -> dict[str, dict[str, int | None]]:
+    """Every (or each asked) indicator's figure for each subtree, rounded to a whole."""
+    exact = exact_values(user=user, unit_paths=unit_paths, period=period, codes=codes)
+    return {
+        path: {code: None if v is None else round_half_away(v) for code, v in found.items()}
+        for path, found in exact.items()
+    }
+
+
+def values(
+    *,
+    user: Actor,
+    units: Sequence[PostUnit],
+    period: Period,
+    codes: Collection[str] | None = None,
+) -> dict[Any, dict[str, int | None]]:
+    """Every (or each asked) indicator's figure for each unit's subtree, by the unit's key."""
+    found = values_by_path(
+        user=user, unit_paths=[u.path for u in units], period=period, codes=codes
+    )
+    return {u.pk: found[u.path] for u in units}
+
+
+def pooled(*, user: Actor, code: str, unit_paths: Sequence[str], period: Period) -> int | None:
+    """A ratio over a set of units taken as one: their numerators over their denominators
+    (the income of the point clerks together, say), never an average of their ratios."""
+    ind = next((i for i in indicators() if i.code == code), None)
+    if ind is None or not ind.derived or not unit_paths:
+        return None
+    num, den = ind.numerator_id or "", ind.denominator_id or ""
+    exact, spans = _exact(user=user, unit_paths=unit_paths, period=period, codes=(num, den))
+    numerator = [v for f in exact.values() if (v := f.get(num)) is not None]
+    months = len(period.months)
+    denominator = [  # per month: worker-months, each unit's workers times its months
+        v * (spans[p].get(den, months) if ind.per_month else 1)
+        for p, f in exact.items()
+        if (v := f.get(den)) is not None
+    ]
+    if not numerator or not denominator:
+        return None
+    value = ratio(ind, sum(numerator, Fraction(0)), sum(denominator, Fraction(0)), 1)
+    return None if value is None else round_half_away(value)
 
 
 def plan_for(unit: PostUnit, indicator_code: str, period: Period) -> Plan | None:
@@ -229,7 +277,7 @@ def plan_for(unit: PostUnit, indicator_code: str, period: Period) -> Plan | None
     return revisions[-1] if revisions else None
 
 
-def plans_for(units: list[PostUnit], period: Period) -> dict[tuple[Any, str], Plan]:
+def plans_for(units: Sequence[PostUnit], period: Period) -> dict[tuple[Any, str], Plan]:
     """The plan revision in force for each unit and indicator, in one query."""
     found: dict[tuple[Any, str], Plan] = {}
     first: dict[tuple[Any, str], Plan] = {}
@@ -241,6 +289,39 @@ def plans_for(units: list[PostUnit], period: Period) -> dict[tuple[Any, str], Pl
     return first | found
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A unit's plan of an indicator for a period, and the revision it comes from."""
+
+    value: int | None
+    label: str = ""
+
+
+def planned(*, units: Sequence[PostUnit], period: Period) -> dict[Any, dict[str, Planned]]:
+    """Each unit's plan of every indicator for the period; a ratio's is the ratio of its parts'."""
+    inds = indicators()
+    plans = plans_for(units, period)
+    out: dict[Any, dict[str, Planned]] = {}
+    for unit in units:
+        exact: dict[str, Fraction | None] = {}
+        labels: dict[str, str] = {}
+        for ind in inds:
+            plan = plans.get((unit.pk, ind.code))
+            if plan is not None and not ind.derived:
+                summed = ind.aggregation == Indicator.Aggregation.SUM
+                exact[ind.code] = Fraction(plan.for_months(period.months, summed=summed))
+                labels[ind.code] = plan.label
+        _derive({unit.path: exact}, inds, len(period.months), {})
+        out[unit.pk] = {}
+        for ind in inds:
+            value = exact.get(ind.code)
+            label = labels.get(ind.code) or labels.get(ind.numerator_id or "", "")
+            out[unit.pk][ind.code] = Planned(
+                None if value is None else round_half_away(value), label
+            )
+    return out
+
+
 def revisions(*, unit: PostUnit, year: int, with_manual: bool = True) -> list[Plan]:
     """Every revision of a unit's plans for a year; the finance office's only if allowed."""
     qs = Plan.objects.filter(unit=unit, year=year)
@@ -248,6 +329,86 @@ def revisions(*, unit: PostUnit, year: int, with_manual: bool = True) -> list[Pl
         qs = qs.exclude(indicator__source=Indicator.Source.MANUAL)
     return list(
         qs.select_related("indicator", "created_by").order_by("indicator__order", "revision")
+    )
+
+
+def latest_plans(*, unit: PostUnit, year: int, codes: Iterable[str]) -> dict[str, Plan]:
+    """The latest revision of each of a unit's plans for a year."""
+    found: dict[str, Plan] = {}
+    for plan in Plan.objects.filter(unit=unit, year=year, indicator_id__in=list(codes)).order_by(
+        "revision"
+    ):
+        found[plan.indicator_id] = plan
+    return found
+
+
+@dataclass(frozen=True)
+class RevenuePlan:
+    """A unit's total-revenue plan against the sum of its three business lines' plans."""
+
+    total: int | None
+    lines: dict[str, int | None] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        """The names of the plans not set yet (the total or a line)."""
+        codes = [c for c in REVENUE_LINES if self.lines.get(c) is None]
+        if self.total is None:
+            codes.insert(0, REVENUE_TOTAL)
+        return [self.names.get(c, c) for c in codes]
+
+    @property
+    def line_rows(self) -> list[tuple[str, int | None]]:
+        """(name, plan) of each line, for the page."""
+        return [(self.names.get(c, c), self.lines.get(c)) for c in REVENUE_LINES]
+
+    @property
+    def lines_sum(self) -> int:
+        return sum(v or 0 for v in self.lines.values())
+
+    @property
+    def gap(self) -> int:
+        """The total less the sum of the lines set so far."""
+        return (self.total or 0) - self.lines_sum
+
+    @property
+    def started(self) -> bool:
+        return self.total is not None or any(v is not None for v in self.lines.values())
+
+    @property
+    def consistent(self) -> bool:
+        return not self.missing and self.gap == 0
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with the revenue plan, for a warning ('' when nothing is)."""
+        if not self.started or self.consistent:
+            return ""
+        if self.missing:
+            return _("Kế hoạch doanh thu chưa đủ: chưa giao %(names)s.") % {
+                "names": ", ".join(n.lower() for n in self.missing)
+            }
+        return _(
+            "Kế hoạch tổng doanh thu (%(total)s) lệch %(gap)s so với tổng kế hoạch ba nhóm "
+            "dịch vụ (%(sum)s)."
+        ) % {
+            "total": format_vnd(self.total or 0),
+            "gap": format_vnd(self.gap),
+            "sum": format_vnd(self.lines_sum),
+        }
+
+
+def revenue_plan(*, unit: PostUnit, year: int) -> RevenuePlan:
+    """The unit's latest total-revenue plan and line plans for a year, to check they add up."""
+    codes = (REVENUE_TOTAL, *REVENUE_LINES)
+    plans = latest_plans(unit=unit, year=year, codes=codes)
+    names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
+    total = plans.get(REVENUE_TOTAL)
+    return RevenuePlan(
+        total=total.target if total else None,
+        lines={c: plans[c].target if c in plans else None for c in REVENUE_LINES},
+        names=names,
     )
 
 
@@ -266,12 +427,14 @@ def allocation_gap(
 def allocation_gaps(
     *, unit: PostUnit, year: int, with_manual: bool
 ) -> list[tuple[Indicator, int, int, int]]:
-    """For each indicator: the unit's target, its children's, and the difference."""
+    """For each indicator that adds up: the unit's target, its children's, the difference."""
     kinds = CHILD_KINDS.get(unit.kind)
     if not kinds:
         return []
     gaps = []
     for ind in plannable(with_manual=with_manual):
+        if not ind.adds_up:
+            continue
         parent, children = allocation_gap(parent=unit, indicator=ind, year=year, kinds=kinds)
         if parent or children:
             gaps.append((ind, parent, children, parent - children))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -15,17 +15,26 @@ from django.utils.translation import gettext as _
 
 from buudien.core.errors import DomainError
 from buudien.core.excel import run_import, template_xlsx, xlsx_response
-from buudien.core.models import User
-from buudien.core.money import parse_amount
+from buudien.core.money import format_number, parse_amount
 from buudien.core.permissions import Target, allows, guard
 from buudien.core.scoping import require_user
 from buudien.core.uploads import check_upload
 from buudien.network import selectors as network_selectors
-from buudien.network.models import PostUnit
 from buudien.plans import selectors, services
-from buudien.plans.forms import AllocateForm, PlanForm, UploadForm, WhenForm
+from buudien.plans.forms import (
+    AllocateForm,
+    PlanForm,
+    RevenuePlanForm,
+    UploadForm,
+    WhenForm,
+    parse_signed_amount,
+)
 from buudien.plans.importers import ManualValueImport
 from buudien.plans.models import Indicator
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
+    from buudien.network.models import PostUnit
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,19 @@ def _page(unit: PostUnit, year: int, month: int | None = None, name: str = "plan
 
 @guard(read="plans.view", write="plans.manage")
 def unit_plans(request: HttpRequest, code: str) -> HttpResponse:
-    """A unit's plans for a year, with the form to set one and the allocation check."""
+    """A unit's plans for a year, the forms to set one or the revenue plan, and the checks."""
     user = request.user
     unit = network_selectors.unit(user=user, code=code)
     when = _when(request)
-    form = PlanForm(request.POST if request.method == "POST" else None)
-    saved = request.method == "POST" and when.ok and form.is_valid()
-    if saved and _set_plan(require_user(user), unit, when.year, form):
+    posted = request.POST if request.method == "POST" else None
+    revenue_posted = posted is not None and posted.get("form") == "revenue"
+    form = PlanForm(None if revenue_posted else posted)
+    revenue_form = RevenuePlanForm(posted if revenue_posted else None)
+    if (
+        posted is not None
+        and when.ok
+        and _save(require_user(user), unit, when.year, form, revenue_form)
+    ):
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect(_page(unit, when.year))
     target = Target(path=unit.path)
@@ -86,6 +101,8 @@ def unit_plans(request: HttpRequest, code: str) -> HttpResponse:
             "year": when.year,
             "plans": selectors.revisions(unit=unit, year=when.year, with_manual=with_manual),
             "form": form,
+            "revenue_form": revenue_form,
+            "revenue": selectors.revenue_plan(unit=unit, year=when.year),
             "gaps": selectors.allocation_gaps(unit=unit, year=when.year, with_manual=with_manual),
             "can_edit": allows(user, "plans.manage", target),
             "can_see_manual": with_manual,
@@ -96,6 +113,33 @@ def unit_plans(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _save(
+    actor: User, unit: PostUnit, year: int, form: PlanForm, revenue_form: RevenuePlanForm
+) -> bool:
+    """Save whichever form was posted; False (the errors on the form) when it was refused."""
+    if revenue_form.is_bound:
+        return revenue_form.is_valid() and _set_revenue_plan(actor, unit, year, revenue_form)
+    return form.is_valid() and _set_plan(actor, unit, year, form)
+
+
+def _set_revenue_plan(actor: User, unit: PostUnit, year: int, form: RevenuePlanForm) -> bool:
+    data = form.cleaned_data
+    try:
+        services.set_revenue_plan(
+            actor=actor,
+            unit=unit,
+            year=year,
+            lines=form.lines(),
+            phasing=data["phasing"],
+            effective_from=data["effective_from"],
+            note=data["note"],
+        )
+    except DomainError as exc:
+        form.add_error(form.field_of(exc.field), exc.message)
+        return False
+    return True
+
+
 def _set_plan(actor: User, unit: PostUnit, year: int, form: PlanForm) -> bool:
     data = form.cleaned_data
     try:
@@ -104,6 +148,7 @@ def _set_plan(actor: User, unit: PostUnit, year: int, form: PlanForm) -> bool:
             monthly = services.phase(
                 data["target"],
                 by=data["phasing"],
+                actor=actor,
                 unit=unit,
                 indicator=data["indicator"],
                 year=year,
@@ -172,11 +217,6 @@ def _allocate(
         messages.success(request, _("Đã phân bổ kế hoạch cho %(n)s đơn vị.") % {"n": len(plans)})
 
 
-def _signed_amount(raw: str) -> int:
-    sign = -1 if raw.startswith("-") else 1
-    return sign * parse_amount(raw.removeprefix("-"))
-
-
 def _read_values(
     data: Any, rows: list[tuple[Indicator, Any]]
 ) -> tuple[dict[str, int | None], dict[str, str], dict[str, str]]:
@@ -188,14 +228,14 @@ def _read_values(
         raw = str(data.get(ind.code, "")).strip()
         typed[ind.code] = raw
         try:
-            values[ind.code] = _signed_amount(raw) if raw else None
+            values[ind.code] = parse_signed_amount(raw) if raw else None
         except ValueError as exc:
             errors[ind.code] = str(exc)
     return values, typed, errors
 
 
 def _shown(value: int | None) -> str:
-    return "" if value is None else f"{value:,}".replace(",", ".")
+    return "" if value is None else format_number(value)
 
 
 @guard(read="plans.view_manual", write="plans.enter_manual")

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from django.db.models import Sum
+from typing import TYPE_CHECKING, Any
 
 from buudien.core.permissions import Target, require
-from buudien.core.scoping import scoped
-from buudien.counter.models import UnitMonthRollup
-from buudien.network.models import CommunePointProfile, PostUnit
+from buudien.core.scoping import Actor, scope_of
+from buudien.network import selectors as network_selectors
+from buudien.network.selectors import UnitThen
 from buudien.plans import selectors as plan_selectors
-from buudien.plans.models import Indicator, ManualValue, Plan
+from buudien.plans.numbers import PERCENT_SCALE
 from buudien.plans.periods import Period
+from buudien.reports import figures
+from buudien.reports.figures import LAST_YEAR, PLAN
 
-CHILD_KIND = {"province": "area", "area": "office", "office": "commune_point"}
-LINES = [("DT_BCCP", "delivery"), ("DT_TCBC", "finance"), ("DT_PPTT", "media")]
+if TYPE_CHECKING:
+    from buudien.network.models import PostUnit
+    from buudien.plans.models import Indicator
+
+REVENUE = ("DT_TONG", "DT_BCCP", "DT_TCBC", "DT_PPTT")
+pct = figures.pct
 
 
-def pct(actual: int | None, base: int | None) -> int | None:
-    """A whole percentage, rounded half up, as the published reports give it."""
-    if actual is None or not base:
-        return None
-    return (actual * 200 + base) // (2 * base)
+def _api_number(ind: Indicator, value: int | None) -> int | float | None:
+    """A figure for the API: a share as a percentage (71.12), anything else as it is."""
+    if value is None or not ind.is_share:
+        return value
+    return round(value / PERCENT_SCALE, 2)
 
 
 @dataclass
@@ -36,22 +40,66 @@ class Row:
 
     @property
     def pct_plan(self) -> int | None:
-        return pct(self.actual, self.plan)
+        """Attainment of the plan in %; none for a share (compared in points) or a loss."""
+        return None if self.indicator.is_share else pct(self.actual, self.plan)
 
     @property
     def pct_last_year(self) -> int | None:
-        return pct(self.actual, self.last_year)
+        return None if self.indicator.is_share else pct(self.actual, self.last_year)
+
+    def _points(self, base: int | None) -> int | None:
+        if not self.indicator.is_share or self.actual is None or base is None:
+            return None
+        return self.actual - base
+
+    @property
+    def points_vs_plan(self) -> int | None:
+        """A share's difference from its plan, in hundredths of a percentage point."""
+        return self._points(self.plan)
+
+    @property
+    def points_vs_last_year(self) -> int | None:
+        return self._points(self.last_year)
+
+    @property
+    def shown_actual(self) -> str:
+        return figures.cell(self.indicator, self.actual)
+
+    @property
+    def shown_plan(self) -> str:
+        return figures.cell(self.indicator, self.plan)
+
+    @property
+    def shown_last_year(self) -> str:
+        return figures.cell(self.indicator, self.last_year)
+
+    @property
+    def vs_plan(self) -> str:
+        """'95%', '+2,3 điểm %', 'lỗ ít hơn KH 500 triệu đồng' (for tables)."""
+        return figures.against(self.indicator, self.actual, self.plan, to=PLAN, short=True)
+
+    @property
+    def vs_last_year(self) -> str:
+        return figures.against(
+            self.indicator, self.actual, self.last_year, to=LAST_YEAR, short=True
+        )
 
     def as_dict(self) -> dict[str, Any]:
+        ind = self.indicator
+        points = (self.points_vs_plan, self.points_vs_last_year)
         return {
-            "indicator": self.indicator.code,
-            "name": self.indicator.name,
-            "measure": self.indicator.measure,
-            "actual": self.actual,
-            "plan": self.plan,
+            "indicator": ind.code,
+            "name": ind.name,
+            "measure": ind.measure,
+            "actual": _api_number(ind, self.actual),
+            "plan": _api_number(ind, self.plan),
             "pct_plan": self.pct_plan,
-            "same_period_last_year": self.last_year,
+            "same_period_last_year": _api_number(ind, self.last_year),
             "pct_last_year": self.pct_last_year,
+            "points_vs_plan": None if points[0] is None else round(points[0] / 100, 2),
+            "points_vs_last_year": None if points[1] is None else round(points[1] / 100, 2),
+            "against_plan": figures.against(ind, self.actual, self.plan, to=PLAN),
+            "against_last_year": figures.against(ind, self.actual, self.last_year, to=LAST_YEAR),
             "plan_revision": self.plan_label,
         }
 
@@ -69,6 +117,7 @@ class PlanActualReport:
     rows: list[Row]
     children: list[ChildRow] = field(default_factory=list)
     monthly: list[tuple[int, int, int | None]] = field(default_factory=list)
+    plan_warning: str = ""
 
     def row(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.indicator.code == code), None)
@@ -86,6 +135,7 @@ class PlanActualReport:
                 "months": list(self.period.months),
             },
             "rows": [r.as_dict() for r in self.rows],
+            "plan_warning": self.plan_warning,
             "children": [
                 {
                     "code": c.unit.code,
@@ -98,73 +148,71 @@ class PlanActualReport:
         }
 
 
-def _rows(units: list[PostUnit], period: Period, inds: list[Indicator]) -> dict[Any, list[Row]]:
-    now = plan_selectors.values(units, period)
-    before = plan_selectors.values(units, period.last_year())
-    return _rows_from(units, period, inds, now, before)
-
-
-def _rows_from(
-    units: list[PostUnit],
-    period: Period,
-    inds: list[Indicator],
-    now: dict[Any, dict[str, int | None]],
-    before: dict[Any, dict[str, int | None]],
+def _rows(
+    *, user: Actor, units: list[PostUnit], period: Period, inds: list[Indicator]
 ) -> dict[Any, list[Row]]:
-    plans = plan_selectors.plans_for(units, period)
-    out: dict[Any, list[Row]] = {}
-    for unit in units:
-        rows = []
-        for ind in inds:
-            plan = plans.get((unit.pk, ind.code))
-            plan_value = None
-            if plan is not None:
-                plan_value = plan.for_months(list(period.months))
-                if ind.aggregation != Indicator.Aggregation.SUM:
-                    plan_value = plan.target
-            rows.append(
-                Row(
-                    indicator=ind,
-                    actual=now[unit.pk].get(ind.code),
-                    plan=plan_value,
-                    last_year=before[unit.pk].get(ind.code),
-                    plan_label=plan.label if plan else "",
-                )
+    """Each unit's rows: actual, plan and last year's figure of each indicator."""
+    codes = [i.code for i in inds]
+    now = plan_selectors.values(user=user, units=units, period=period, codes=codes)
+    before = plan_selectors.values(user=user, units=units, period=period.last_year(), codes=codes)
+    plans = plan_selectors.planned(units=units, period=period)
+    return {
+        u.pk: [
+            Row(
+                indicator=ind,
+                actual=now[u.pk].get(ind.code),
+                plan=plans[u.pk][ind.code].value,
+                last_year=before[u.pk].get(ind.code),
+                plan_label=plans[u.pk][ind.code].label,
             )
-        out[unit.pk] = rows
+            for ind in inds
+        ]
+        for u in units
+    }
+
+
+def _children(user: Actor, unit: PostUnit) -> list[PostUnit]:
+    """The units a report drills down to: its children, except that an area's go straight to
+    its offices and points."""
+    if unit.kind != "area":
+        return list(network_selectors.children(user=user, unit=unit))
+    scope = scope_of(user)
+    below = network_selectors.units_under(
+        unit=unit, kinds=["office", "commune_point"], open_only=False
+    )
+    return sorted((u for u in below if scope.covers(u.path)), key=lambda u: u.path)
+
+
+def _monthly(user: Actor, unit: PostUnit, period: Period) -> list[tuple[int, int, int | None]]:
+    """Total revenue month by month with the month's plan (for the trend chart)."""
+    plan = plan_selectors.plan_for(unit, "DT_TONG", period)
+    out = []
+    for m in period.months:
+        month = Period(period.year, "month", m)
+        found = plan_selectors.values(user=user, units=[unit], period=month, codes=["DT_TONG"])
+        out.append(
+            (m, found[unit.pk].get("DT_TONG") or 0, int(plan.monthly[m - 1]) if plan else None)
+        )
     return out
 
 
 def plan_vs_actual(
-    user: Any, unit: PostUnit, period: Period, *, with_children: bool = True
+    user: Actor, unit: PostUnit, period: Period, *, with_children: bool = True
 ) -> PlanActualReport:
     """Actual, plan, % of plan, same period last year and % of it, with the children."""
     require(user, "reports.view", Target(path=unit.path))
     inds = plan_selectors.indicators()
-    children: list[PostUnit] = []
-    if CHILD_KIND.get(unit.kind) and with_children:
-        below = PostUnit.objects.filter(parent=unit)
-        if unit.kind == "area":  # an area's drill-down goes straight to its offices and points
-            below = PostUnit.objects.filter(
-                path__startswith=unit.path, kind__in=["office", "commune_point"]
-            ).exclude(pk=unit.pk)
-        children = list(scoped(below, user).order_by("path"))
-    everyone = [unit, *children]
-    now = plan_selectors.values(everyone, period)
-    before = plan_selectors.values(everyone, period.last_year())
-    rows = _rows_from([unit], period, inds, now, before)[unit.pk]
+    rows = _rows(user=user, units=[unit], period=period, inds=inds)[unit.pk]
     report = PlanActualReport(unit=unit, period=period, rows=rows)
+    report.plan_warning = plan_selectors.revenue_plan(unit=unit, year=period.year).problem
+    children = _children(user, unit) if with_children else []
     if children:
-        revenue = [i for i in inds if i.code in {"DT_TONG", "DT_BCCP", "DT_TCBC", "DT_PPTT"}]
-        child_rows = _rows_from(children, period, revenue, now, before)
+        revenue = [i for i in inds if i.code in REVENUE]
+        child_rows = _rows(user=user, units=children, period=period, inds=revenue)
         report.children = [
             ChildRow(c, {r.indicator.code: r for r in child_rows[c.pk]}) for c in children
         ]
-    plan = plan_selectors.plan_for(unit, "DT_TONG", period)
-    by_month = plan_selectors.monthly_revenue(unit.path, period)
-    report.monthly = [
-        (m, by_month.get(m, 0), int(plan.monthly[m - 1]) if plan else None) for m in period.months
-    ]
+    report.monthly = _monthly(user, unit, period)
     return report
 
 
@@ -178,8 +226,8 @@ class NetworkReport:
     average_per_point_month: int | None
     average_last_year: int | None
     distribution: list[tuple[str, int]]
-    top: list[tuple[PostUnit, int]]
-    bottom: list[tuple[PostUnit, int]]
+    top: list[tuple[UnitThen, int]]
+    bottom: list[tuple[UnitThen, int]]
     above: dict[int, int]
     conversions: int
     no_internet: int
@@ -223,95 +271,66 @@ BANDS = [
 ]
 
 
-def network_report(user: Any, unit: PostUnit, period: Period) -> NetworkReport:
-    """Commune points: models, hardship, revenue per point per month, ranking, gaps."""
+def _per_point_month(user: Actor, points: tuple[UnitThen, ...], period: Period) -> dict[Any, int]:
+    """Each point's revenue per month it was open in the period."""
+    found = plan_selectors.values_by_path(
+        user=user, unit_paths=[p.path for p in points], period=period, codes=["DT_TONG"]
+    )
+    out = {}
+    for p in points:
+        months = p.months_open(period.first_day, period.last_day) or 1
+        out[p.pk] = ((found[p.path].get("DT_TONG") or 0) * 2 + months) // (2 * months)
+    return out
+
+
+def network_report(user: Actor, unit: PostUnit, period: Period) -> NetworkReport:
+    """Commune points as they were over the period: models, hardship, revenue per point per
+    month, ranking, gaps. A past year's report counts the points open then, as they were."""
     require(user, "reports.view", Target(path=unit.path))
-    P = CommunePointProfile  # noqa: N806 - a short alias for the choices
-    rows = list(
-        PostUnit.objects.filter(kind="commune_point", path__startswith=unit.path).values_list(
-            "pk",
-            "code",
-            "name",
-            "status",
-            "opened_on",
-            "closed_on",
-            "profile__operating_model",
-            "profile__converted_on",
-            "profile__area_class",
-            "profile__internet_type",
-            "profile__mobile_coverage",
-        )
-    )
-    last_period = period.last_year()
-    months = len(period.months)
-
-    def active_on(day: Any) -> int:
-        return sum(
-            1 for r in rows if (r[4] is None or r[4] <= day) and (r[5] is None or r[5] > day)
-        )
-
-    open_rows = [r for r in rows if r[3] != PostUnit.Status.CLOSED]
-    points = [PostUnit(pk=r[0], code=r[1], name=r[2], kind="commune_point") for r in open_rows]
-    revenue: dict[Any, int] = {}
-    last_revenue = 0
-    start = last_period.first_day
-    end = period.first_day.replace(month=period.months[-1])
-    current = {(period.year, m) for m in period.months}
-    previous = {(last_period.year, m) for m in last_period.months}
-    for unit_id, month, rev in (
-        UnitMonthRollup.objects.filter(
-            unit_id__in=[r[0] for r in rows], month__gte=start, month__lte=end
-        )
-        .values_list("unit_id", "month")
-        .annotate(rev=Sum("revenue"))
-        .order_by()
-    ):
-        if (month.year, month.month) in current:
-            revenue[unit_id] = revenue.get(unit_id, 0) + rev
-        elif (month.year, month.month) in previous:
-            last_revenue += rev
-    per_month = {p.pk: (revenue.get(p.pk, 0) + months // 2) // months for p in points}
+    points = network_selectors.network_then(
+        user=user,
+        paths=[unit.path],
+        first_day=period.first_day,
+        last_day=period.last_day,
+        kinds=["commune_point"],
+    ).units
+    per_month = _per_point_month(user, points, period)
     ranked = sorted(points, key=lambda p: (-per_month[p.pk], p.code))
-    denom = active_on(period.last_day) * months
-    denom_last = active_on(last_period.last_day) * months
-    average = (sum(revenue.values()) + denom // 2) // denom if denom else None
-    average_last = (last_revenue + denom_last // 2) // denom_last if denom_last else None
-    labels = dict(P.AreaClass.choices)
-    by_class = {str(label): 0 for label in labels.values()}
-    for r in open_rows:
-        if r[8]:
-            by_class[str(labels[r[8]])] += 1
-    no_mobile = {P.Coverage.NONE, P.Coverage.G2}
-    incomes = list(
-        ManualValue.objects.filter(
-            unit_id__in=[p.pk for p in points],
-            indicator_id="THU_NHAP_BQ",
-            year=period.year,
-            month__in=period.months,
-        ).values_list("value", flat=True)
-    )
-    multi = sum(1 for r in open_rows if r[6] == P.OperatingModel.MULTI_SERVICE)
+    average = {
+        when: plan_selectors.values(user=user, units=[unit], period=when, codes=["DT_DIEM"])[
+            unit.pk
+        ].get("DT_DIEM")
+        for when in (period, period.last_year())
+    }
+    labels = network_selectors.area_classes()
+    by_class = dict.fromkeys(labels.values(), 0)
+    for p in points:
+        if p.area_class in labels:
+            by_class[labels[p.area_class]] += 1
+    multi = sum(1 for p in points if p.multi_service)
     return NetworkReport(
         unit=unit,
         period=period,
         points=len(points),
         by_model={"Đa dịch vụ": multi, "Truyền thống": len(points) - multi},
         by_area_class=by_class,
-        average_per_point_month=average,
-        average_last_year=average_last,
+        average_per_point_month=average[period],
+        average_last_year=average[period.last_year()],
         distribution=[
             (label, sum(1 for p in points if lo <= per_month[p.pk] < hi)) for lo, hi, label in BANDS
         ],
         top=[(p, per_month[p.pk]) for p in ranked[:10]],
         bottom=[(p, per_month[p.pk]) for p in ranked[-10:][::-1]],
         above={t: sum(1 for p in points if per_month[p.pk] > t) for t in (20_000_000, 40_000_000)},
-        conversions=sum(1 for r in open_rows if r[7] and r[7].year == period.year),
-        no_internet=sum(1 for r in open_rows if r[9] == P.InternetType.NONE),
-        no_mobile_data=sum(1 for r in open_rows if r[10] in no_mobile),
-        offline=sum(1 for r in open_rows if r[9] == P.InternetType.NONE and r[10] in no_mobile),
-        clerk_income=(sum(incomes) + len(incomes) // 2) // len(incomes) if incomes else None,
+        conversions=sum(
+            1
+            for p in points
+            if p.converted_on and period.first_day <= p.converted_on <= period.last_day
+        ),
+        no_internet=sum(1 for p in points if p.no_internet),
+        no_mobile_data=sum(1 for p in points if p.no_mobile_data),
+        offline=sum(1 for p in points if p.no_internet and p.no_mobile_data),
+        clerk_income=plan_selectors.pooled(
+            user=user, code="THU_NHAP_BQ", unit_paths=[p.path for p in points], period=period
+        ),
     )
-
-
-def plans_in_use(unit: PostUnit, year: int) -> list[Plan]:
-    return list(Plan.objects.filter(unit=unit, year=year).order_by("indicator__order", "revision"))

@@ -65,7 +65,7 @@ def line_mix(parts: list[tuple[str, str, int]], title: str) -> SafeString:
     body = [f'<text x="10" y="16">{escape(title)}</text>']
     for key, label, value in parts:
         w = (width - 20) * value / total
-        share = round(100 * value / total)
+        share = (200 * value + total) // (2 * total)
         body.append(
             f'<rect x="{x:.1f}" y="26" width="{w:.1f}" height="28" '
             f'fill="{COLORS.get(key, "#777")}"><title>{escape(label)}</title></rect>'

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from buudien.core.excel import defuse_formulas
+from buudien.core.scoping import Actor
+from buudien.plans.numbers import PERCENT_SCALE
 from buudien.plans.periods import Period
-from buudien.reports import builders, charts, narrative
+from buudien.reports import builders, charts, figures, narrative
+from buudien.reports.figures import LAST_YEAR, PLAN
+
+if TYPE_CHECKING:
+    from buudien.network.models import PostUnit
+    from buudien.plans.models import Indicator
 
 LINE_LABELS = [
     ("delivery", "DT_BCCP", "Bưu chính chuyển phát"),
@@ -21,7 +29,7 @@ LINE_LABELS = [
 ]
 
 
-def context(user: Any, unit: Any, period: Period) -> dict[str, Any]:
+def context(user: Actor, unit: PostUnit, period: Period) -> dict[str, Any]:
     """Everything the page, the workbook and the PDF show."""
     report = builders.plan_vs_actual(user, unit, period)
     network = builders.network_report(user, unit, period)
@@ -59,83 +67,92 @@ def html_document(ctx: dict[str, Any]) -> str:
     return render_to_string("reports/print.html", ctx | {"font_dir": font_dir.as_uri()})
 
 
-def xlsx(ctx: dict[str, Any]) -> bytes:
-    report: builders.PlanActualReport = ctx["report"]
-    network: builders.NetworkReport = ctx["network"]
-    wb = Workbook()
-    bold = Font(bold=True)
+def _figure(cell: Cell, ind: Indicator, value: int | None) -> None:
+    """A figure as a number Excel can add: đồng and counts whole, a share as a percentage."""
+    if value is None:
+        return
+    if ind.is_share:
+        cell.value = value / (100 * PERCENT_SCALE)
+        cell.number_format = "0.0%"
+    else:
+        cell.value = value
+        cell.number_format = "#,##0"
+
+
+def _comparison(cell: Cell, row: builders.Row, *, to: str) -> None:
+    """Attainment as a percentage, a share's change in points, or a loss in words."""
+    base = row.plan if to == PLAN else row.last_year
+    attained = row.pct_plan if to == PLAN else row.pct_last_year
+    points = row.points_vs_plan if to == PLAN else row.points_vs_last_year
+    if attained is not None:
+        cell.value = attained / 100
+        cell.number_format = "0%"
+    elif points is not None:
+        cell.value = points / 100
+        cell.number_format = '+0.0" điểm %";-0.0" điểm %";0" điểm %"'
+    else:
+        cell.value = figures.against(row.indicator, row.actual, base, to=to, short=True) or None
+
+
+HEADER = [
+    "Chỉ tiêu",
+    "Đơn vị đo",
+    "Thực hiện",
+    "Kế hoạch",
+    "So với KH",
+    "Cùng kỳ",
+    "So với cùng kỳ",
+    "Kế hoạch sử dụng",
+]
+
+
+def _plan_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
+    """Every indicator: actual, plan, attainment, last year and the change, as numbers."""
     ws = wb.active
     ws.title = "KH - Thực hiện"
     ws.append([f"{report.unit.name} – {report.period.label}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(
-        [
-            "Chỉ tiêu",
-            "Đơn vị đo",
-            "Thực hiện",
-            "Kế hoạch",
-            "% KH",
-            "Cùng kỳ",
-            "% cùng kỳ",
-            "Kế hoạch sử dụng",
-        ]
-    )
+    ws.append(HEADER)
     for cell in ws[2]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     for r in report.rows:
-        ws.append(
-            [
-                r.indicator.name,
-                r.indicator.get_measure_display(),
-                r.actual,
-                r.plan,
-                r.pct_plan,
-                r.last_year,
-                r.pct_last_year,
-                r.plan_label,
-            ]
-        )
+        ind = r.indicator
+        ws.append([ind.name, ind.get_measure_display() + ind.per_unit])
+        n = ws.max_row
+        _figure(ws.cell(n, 3), ind, r.actual)
+        _figure(ws.cell(n, 4), ind, r.plan)
+        _comparison(ws.cell(n, 5), r, to=PLAN)
+        _figure(ws.cell(n, 6), ind, r.last_year)
+        _comparison(ws.cell(n, 7), r, to=LAST_YEAR)
+        ws.cell(n, 8).value = r.plan_label
+    if report.plan_warning:
+        ws.append([])
+        ws.append([report.plan_warning])
     ws.column_dimensions["A"].width = 48
-    for col in "CDF":
+    for col in "CDEFG":
         ws.column_dimensions[col].width = 20
-    for row in ws.iter_rows(min_row=3, min_col=3, max_col=6):
-        for cell in row:
-            cell.number_format = "#,##0"
-    if report.children:
-        cs = wb.create_sheet("Đơn vị cấp dưới")
-        cs.append(
-            [
-                "Mã",
-                "Đơn vị",
-                "Tổng doanh thu",
-                "KH",
-                "% KH",
-                "Cùng kỳ",
-                "% cùng kỳ",
-                "BCCP",
-                "TCBC",
-                "PPTT",
-            ]
-        )
-        for cell in cs[1]:
-            cell.font = bold
-        for c in report.children:
-            t = c.rows["DT_TONG"]
-            cs.append(
-                [
-                    c.unit.code,
-                    c.unit.name,
-                    t.actual,
-                    t.plan,
-                    t.pct_plan,
-                    t.last_year,
-                    t.pct_last_year,
-                    c.rows["DT_BCCP"].actual,
-                    c.rows["DT_TCBC"].actual,
-                    c.rows["DT_PPTT"].actual,
-                ]
-            )
-        cs.column_dimensions["B"].width = 40
+
+
+def _children_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
+    cs = wb.create_sheet("Đơn vị cấp dưới")
+    cs.append(["Mã", "Đơn vị", "Tổng doanh thu", *HEADER[3:7], "BCCP", "TCBC", "PPTT"])
+    for cell in cs[1]:
+        cell.font = Font(bold=True)
+    for c in report.children:
+        t = c.rows["DT_TONG"]
+        cs.append([c.unit.code, c.unit.name])
+        n = cs.max_row
+        _figure(cs.cell(n, 3), t.indicator, t.actual)
+        _figure(cs.cell(n, 4), t.indicator, t.plan)
+        _comparison(cs.cell(n, 5), t, to=PLAN)
+        _figure(cs.cell(n, 6), t.indicator, t.last_year)
+        _comparison(cs.cell(n, 7), t, to=LAST_YEAR)
+        for col, code in ((8, "DT_BCCP"), (9, "DT_TCBC"), (10, "DT_PPTT")):
+            _figure(cs.cell(n, col), c.rows[code].indicator, c.rows[code].actual)
+    cs.column_dimensions["B"].width = 40
+
+
+def _network_sheet(wb: Workbook, network: builders.NetworkReport) -> None:
     ns = wb.create_sheet("Điểm BĐ-VHX")
     ns.append(["Số điểm", network.points])
     ns.append(["Doanh thu bình quân điểm/tháng", network.average_per_point_month])
@@ -148,11 +165,22 @@ def xlsx(ctx: dict[str, Any]) -> bytes:
     ns.append(["Chưa có internet cố định", network.no_internet])
     ns.append(["Chưa có sóng 3G/4G", network.no_mobile_data])
     ns.append(["Chuyển sang đa dịch vụ trong kỳ", network.conversions])
+    ns.append(["Thu nhập bình quân nhân viên điểm (đồng/người/tháng)", network.clerk_income])
     ns.append([])
     ns.append(["Xếp hạng", "Mã điểm", "Tên điểm", "Doanh thu bình quân tháng"])
     for i, (u, v) in enumerate(network.top, start=1):
         ns.append([i, u.code, u.name, v])
     ns.column_dimensions["A"].width = 36
+
+
+def xlsx(ctx: dict[str, Any]) -> bytes:
+    """The report as a workbook: the same figures as the page, numbers that Excel can add."""
+    report: builders.PlanActualReport = ctx["report"]
+    wb = Workbook()
+    _plan_sheet(wb, report)
+    if report.children:
+        _children_sheet(wb, report)
+    _network_sheet(wb, ctx["network"])
     ts = wb.create_sheet("Văn bản")
     ts.append([ctx["text"]])
     ts.append([ctx["network_text"]])

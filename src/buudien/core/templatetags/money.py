@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from buudien.core.money import format_report, format_vnd
+from buudien.core.money import format_number, format_report, format_vnd
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def dong(value: int | str | None) -> str:
     """1350000 → '1.350.000' (no symbol, for tables)."""
     if value is None or value == "":
         return ""
-    return format_vnd(int(value))[:-2]
+    return format_number(int(value))
 
 
 @register.filter
@@ -29,9 +29,3 @@ def report_money(value: int | str | None) -> str:
     if value is None or value == "":
         return ""
     return format_report(int(value))
-
-
-@register.filter
-def get_item(mapping: dict[object, object], key: object) -> object:
-    """A dictionary lookup in templates."""
-    return mapping.get(key, "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buudien.core import reference
 
@@ -17,7 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--only", nargs="*", default=[], help="chỉ các tập này (tên tập)")
+        parser.add_argument("--list", action="store_true", help="liệt kê các tập và tệp của chúng")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for outcome in reference.load(options["only"]):
+        if options["list"]:
+            for model_set in reference.sets():
+                self.stdout.write(f"{model_set.name:<22} {model_set.file}")
+            return
+        try:
+            outcomes = reference.load(options["only"])
+        except reference.ReferenceDataError as exc:
+            raise CommandError(str(exc)) from exc
+        for outcome in outcomes:
             self.stdout.write(str(outcome))

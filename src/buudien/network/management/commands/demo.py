@@ -1,16 +1,25 @@
+"""`buudien demo`: the reference data a real install loads, then the fictional province on top."""
+
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from buudien.core import reference
 from buudien.network.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = "Nạp tỉnh mẫu (Cao Bằng) với mạng lưới điểm, dữ liệu nghiệp vụ và tài khoản mỗi vai trò."
+    help = (
+        "Nạp dữ liệu danh mục (như `load_reference`), rồi tỉnh mẫu (Cao Bằng) với mạng lưới điểm, "
+        "dữ liệu nghiệp vụ và tài khoản mỗi vai trò."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("… buudien.core.reference.load")
+        for outcome in reference.load():
+            self.stdout.write(f"  {outcome}")
         logins: list[tuple[str, str, str]] = []
         for dotted in settings.BUUDIEN_DEMO_STEPS:
             step = import_string(dotted)

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from buudien.core import users
 from buudien.core.errors import DomainError
-from buudien.core.models import Role, User
-from buudien.network.models import PostUnit
+from buudien.network import selectors as network_selectors
 from buudien.plans.periods import Period
 from buudien.reports import exports
 
@@ -26,17 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True)
 
     def handle(self, *args: Any, **o: Any) -> None:
-        unit = PostUnit.objects.filter(code=o["unit"].upper()).first()
-        if unit is None:
-            raise CommandError(f"Không có đơn vị mã {o['unit']}.")
+        # The command runs with the whole network in view, as a system administrator would.
+        system = users.system_actor()
+        try:
+            unit = network_selectors.unit(user=system, code=o["unit"])
+        except DomainError as exc:
+            raise CommandError(f"Không có đơn vị mã {o['unit']}.") from exc
         try:
             period = Period.parse(
                 year=o["year"], month=o["month"], quarter=o["quarter"], ytd=o["ytd"]
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        # The command runs with the whole network in view, as a system administrator would.
-        system = User(username="buudien-cli", role=Role.ADMIN, is_active=True)
         try:
             ctx = exports.context(system, unit, period)
         except DomainError as exc:

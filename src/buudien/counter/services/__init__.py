@@ -1,0 +1,36 @@
+"""Every write at the counter, by sub-domain: the ledger's one door `post_entry` and
+reversals (`ledger`), shifts (`sessions`), the rollups (`rollups`), and the bulk door for
+the closed shifts of past days (`bulk`). Callers import from here."""
+
+from buudien.counter.services.bulk import ImportResult, PastShift, import_shifts
+from buudien.counter.services.ledger import (
+    MAX_ENTRY_AMOUNT,
+    MAX_QUANTITY,
+    EntryRequest,
+    PostResult,
+    compute,
+    post_entries,
+    post_entry,
+    reverse_entry,
+)
+from buudien.counter.services.rollups import add_to_rollups, rebuild_rollups
+from buudien.counter.services.sessions import approve_discrepancy, close_session, open_session
+
+__all__ = [
+    "MAX_ENTRY_AMOUNT",
+    "MAX_QUANTITY",
+    "EntryRequest",
+    "ImportResult",
+    "PastShift",
+    "PostResult",
+    "add_to_rollups",
+    "approve_discrepancy",
+    "close_session",
+    "compute",
+    "import_shifts",
+    "open_session",
+    "post_entries",
+    "post_entry",
+    "rebuild_rollups",
+    "reverse_entry",
+]
