@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from buudien.core.models import Role
 from buudien.core.permissions import MATRIX, markdown
 
@@ -47,3 +49,21 @@ def test_no_view_or_api_handler_calls_a_model_manager() -> None:
             if re.search(r"\.objects\b|_default_manager|\.raw\(", line):
                 offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert offenders == [], "views and handlers read through selectors:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("dossier.batch_already_settled", 409),
+        ("dossier.complaint_already_settled", 409),
+        ("payout.settlement_conflict", 409),
+        ("counter.idempotency_conflict", 409),
+        ("dossier.not_found", 404),
+        ("payout.amount_invalid", 422),
+        ("core.throttled", 429),
+    ],
+)
+def test_a_second_settlement_or_a_clash_is_a_conflict_for_the_api(code: str, status: int) -> None:
+    from buudien.core.errors import http_status
+
+    assert http_status(code) == status

@@ -38,8 +38,13 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429)
 
 
 def http_status(code: str) -> int:
-    """The HTTP status the API answers for a domain error code (422 unless it says more)."""
-    return _STATUS_BY_SUFFIX.get(str(code).rsplit(".", 1)[-1], 422)
+    """The HTTP status the API answers for a domain error code (422 unless it says more):
+    `dossier.batch_already_settled` ends as `already_settled` does, a 409."""
+    word = str(code).rsplit(".", 1)[-1]
+    for suffix, status in _STATUS_BY_SUFFIX.items():
+        if word == suffix or word.endswith("_" + suffix):
+            return status
+    return 422
 
 
 class DomainError(Exception):

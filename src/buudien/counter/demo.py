@@ -16,16 +16,18 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from buudien.core import reference
-from buudien.core.models import Role, User
+from buudien.core import reference, users
 from buudien.counter import services
 from buudien.counter.models import LedgerEntry, Tariff
 from buudien.network import selectors as network_selectors
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Revenue of the first year of the demo, and its growth from one year to the next.
@@ -239,7 +241,7 @@ def counter_units(actor: User) -> list[tuple[Any, User, float]]:
     """The offices and commune points with their clerk, and how busy each one is."""
     rng = random.Random(2024)
     found = []
-    clerks = {u.home_unit_id: u for u in User.objects.filter(role=Role.CLERK, is_active=True)}
+    clerks = users.clerks_by_unit()
     for kind in ("office", "commune_point"):
         flt = network_selectors.UnitFilter(kind=kind)
         for unit in network_selectors.units(actor, flt):
@@ -254,7 +256,7 @@ def build(*, today: dt.date | None = None, scale: float = 1.0) -> list[tuple[str
     """Post the counters' past shifts once (skipped when the demo's entries exist); a scale
     below 1 makes a smaller province (for the tests), with fewer entries and less revenue."""
     today = today or timezone.localdate()
-    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined").first()
+    actor = users.first_admin()
     if actor is None:
         return []
     units = counter_units(actor)

@@ -10,15 +10,16 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from buudien.core import users
 from buudien.core.bulk import insert_rows
-from buudien.core.models import Role, User, uuid7
 from buudien.core.text import build_search_text
+from buudien.core.uuids import uuid7
 from buudien.dossiers.calendar import add_working_days, is_working_day
 from buudien.dossiers.models import (
     Dossier,
@@ -29,6 +30,9 @@ from buudien.dossiers.models import (
     Status,
 )
 from buudien.network import selectors as network_selectors
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PATH = ["intake", "send", "hand_over", "result_ready", "collect", "arrive", "return"]
@@ -225,7 +229,7 @@ def _received(count: int, today: dt.date) -> Iterator[tuple[int, dt.date]]:
 
 
 def _inputs(actor: User) -> tuple[list[_Point], list[_Procedure]]:
-    clerks = {u.home_unit_id: u.pk for u in User.objects.filter(role=Role.CLERK, is_active=True)}
+    clerks = {unit: u.pk for unit, u in users.clerks_by_unit().items()}
     flt = network_selectors.UnitFilter(kind="commune_point")
     points = [
         _Point(p.pk, clerks.get(p.pk, actor.pk), p.commune.name if p.commune else "")
@@ -247,7 +251,7 @@ def _inputs(actor: User) -> tuple[list[_Point], list[_Procedure]]:
 @transaction.atomic
 def generate(count: int, *, today: dt.date) -> None:
     """Write `count` dossiers received between the demo's first day and yesterday."""
-    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined").first()
+    actor = users.first_admin()
     if actor is None:
         return
     points, procedures = _inputs(actor)

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.color import no_style
@@ -20,14 +20,17 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from buudien.core import reference
+from buudien.core import reference, users
 from buudien.core.bulk import insert_rows
-from buudien.core.models import Role, User, uuid7
 from buudien.core.text import build_search_text
+from buudien.core.uuids import uuid7
 from buudien.counter import services as counter_services
 from buudien.network import selectors as network_selectors
 from buudien.payouts.models import Beneficiary, Payout, PayoutList, Programme
 from buudien.payouts.services import BENEFICIARY_COLUMNS, PAYOUT_COLUMNS
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # How many of the beneficiaries each programme pays (79,000 in all, as in Quảng Trị).
@@ -230,19 +233,14 @@ def _shifts(
         )
 
 
-def _actor() -> User | None:
-    admins = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined")
-    return admins.first()
-
-
 @transaction.atomic
 def generate(total: int, *, today: dt.date) -> None:
     """The register, the lists of the demo's months, their lines and their payments."""
-    actor = _actor()
+    actor = users.first_admin()
     if actor is None:
         return
     flt = network_selectors.UnitFilter(kind="commune_point")
-    clerks = {u.home_unit_id: u for u in User.objects.filter(role=Role.CLERK, is_active=True)}
+    clerks = users.clerks_by_unit()
     points = [p for p in network_selectors.units(actor, flt) if p.pk in clerks]
     rng = random.Random(79)
     people, rows = _people(rng, points, total, today)

@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from buudien.core.models import Role, User
+from buudien.core import users
 from buudien.network import selectors as network_selectors
 from buudien.plans import selectors, services
 from buudien.plans.models import Indicator, ManualValue, Plan
 from buudien.plans.periods import Period
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
 
 PROVINCE_UNIT = "BDT04"
 REVENUE_LINES = ("DT_BCCP", "DT_TCBC", "DT_PPTT")
@@ -173,7 +176,7 @@ def _at_the_units(
 def build(*, today: dt.date | None = None) -> list[tuple[str, str, str]]:
     """Plans and figures for the demo's years, once (skipped when the province has plans)."""
     today = today or timezone.localdate()
-    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined").first()
+    actor = users.first_admin()
     if actor is None:
         return []
     province = network_selectors.unit(user=actor, code=PROVINCE_UNIT)

@@ -16,7 +16,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.bulk import insert_rows, paused_gc
 from buudien.core.errors import DomainError
-from buudien.core.models import User, uuid7
 from buudien.core.permissions import Target, require
+from buudien.core.uuids import uuid7
 from buudien.counter.errors import CounterCode, CounterError
 from buudien.counter.models import CounterSession, LedgerEntry, Service
 from buudien.counter.services.ledger import (
@@ -40,7 +40,10 @@ from buudien.counter.services.ledger import (
     receipt_prefix,
 )
 from buudien.counter.services.rollups import rebuild_rollups
-from buudien.network.models import PostUnit
+
+if TYPE_CHECKING:
+    from buudien.core.models import User
+    from buudien.network.models import PostUnit
 
 # The change a drawer opens with, on top of the cash the shift pays out, when the old
 # system did not keep the opening count.
