@@ -232,9 +232,8 @@ def _shifts(
 
 
 def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
-    return dt.datetime(
-        day.year, day.month, day.day, rng.randint(7, 16), rng.randint(0, 59), tzinfo=TZ
-    )
+    minute = int(rng.random() * 600)  # from 7:00 to 16:59
+    return dt.datetime(day.year, day.month, day.day, 7 + minute // 60, minute % 60, tzinfo=TZ)
 
 
 def counter_units(actor: User) -> list[tuple[Any, User, float]]:

@@ -128,6 +128,9 @@ class _Maker:
         self.today, self.now = today, timezone.now()
         self.points, self.procedures = points, procedures
         self.due: dict[tuple[dt.date, int], dt.date] = {}
+        self.midnights: dict[dt.date, dt.datetime] = {}
+        # Keys count up from one UUIDv7, so that they still sort by creation.
+        self.next_id = uuid7().int & ~0xFFFF_FFFF
         self.search: dict[tuple[str, str], str] = {}
 
     def due_date(self, received: dt.date, days: int) -> dt.date:
@@ -153,13 +156,14 @@ class _Maker:
         rng = self.rng
         proc = self.procedures[rng.randrange(len(self.procedures))]
         point = self.points[rng.randrange(len(self.points))]
-        at = dt.datetime.combine(received, dt.time(rng.randint(7, 16), rng.randint(0, 59)), TZ)
+        at = self.midnight(received) + dt.timedelta(minutes=420 + int(rng.random() * 600))
         age = (self.today - received).days
         path = self.path(age)
         due = self.due_date(received, proc.days)
-        moments = self._moments(at, path, due, age)
+        moments = self._moments(at, received, path, due, age)
         status = STATUS_TEXT[path[-1]]
-        pk = uuid7().hex
+        self.next_id += 1
+        pk = f"{self.next_id:032x}"
         name = f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
         if (name, proc.name) not in self.search:
             self.search[(name, proc.name)] = build_search_text(name, proc.name)
@@ -170,7 +174,7 @@ class _Maker:
             (
                 pk, self.now, self.now, len(path), f"HS{received:%y%m%d}{i:06d}", proc.pk,
                 proc.agency_id, point.pk, "home" if rng.random() < 0.2 else "counter", False,
-                name, _citizen_id(rng), f"09{rng.randint(10000000, 99999999)}",
+                name, _citizen_id(rng), f"09{10_000_000 + int(rng.random() * 90_000_000)}",
                 f"Thôn {rng.choice(HAMLETS)}, {point.commune}", "", "", status,
                 PLACE_TEXT[status], at, point.clerk_id, due, step_due, "", "",
                 moments[-1] if returned else None,
@@ -188,13 +192,21 @@ class _Maker:
             )
             previous = st
 
+    def midnight(self, day: dt.date) -> dt.datetime:
+        """The day's first moment in Vietnam, in UTC (rows take UTC times as they are)."""
+        found = self.midnights.get(day)
+        if found is None:
+            found = dt.datetime.combine(day, dt.time(0), TZ).astimezone(dt.UTC)
+            self.midnights[day] = found
+        return found
+
     def _moments(
-        self, at: dt.datetime, path: list[str], due: dt.date, age: int
+        self, at: dt.datetime, received: dt.date, path: list[str], due: dt.date, age: int
     ) -> list[dt.datetime]:
         """When each step happened: spread up to about the due date (most in time), never
         later than yesterday; a later day's step at an hour of office time."""
         rng = self.rng
-        span = max((due - at.date()).days, 1) * rng.uniform(0.6, 1.15)
+        span = max((due - received).days, 1) * (0.6 + 0.55 * rng.random())
         days = min(span, max(age - 1, 0))
         last = max(len(path) - 1, 1)
         out = [at]
@@ -203,14 +215,16 @@ class _Maker:
             if offset == 0:
                 out.append(at + dt.timedelta(minutes=15 * k))
             else:
-                hour = dt.time(7 + k, rng.choice((0, 30)))
-                out.append(dt.datetime.combine(at.date() + dt.timedelta(offset), hour, TZ))
+                minutes = 60 * (7 + k) + (30 if rng.random() < 0.5 else 0)
+                day = self.midnight(received + dt.timedelta(offset))
+                out.append(day + dt.timedelta(minutes=minutes))
         return out
 
 
 def _citizen_id(rng: random.Random) -> str:
     """A CCCD of the province (004), a birth century and year, and a serial."""
-    return f"004{rng.choice('0123')}{rng.randint(60, 99):02d}{rng.randint(0, 999999):06d}"
+    century, year, serial = int(rng.random() * 4), 60 + int(rng.random() * 40), rng.random()
+    return f"004{century}{year}{int(serial * 1_000_000):06d}"
 
 
 def _open_day(day: dt.date) -> dt.date:
