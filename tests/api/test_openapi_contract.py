@@ -59,10 +59,9 @@ def tokens(db: None) -> Iterator[dict[str, str]]:
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-@pytest.mark.parametrize("role", [None, *ROLES])
-def test_no_server_error_and_only_declared_statuses(
-    case: Any, role: str | None, tokens: dict[str, str]
-) -> None:
-    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-    response = case.call(headers=headers)
-    case.validate_response(response, checks=CHECKS, headers=headers)
+def test_no_server_error_and_only_declared_statuses(case: Any, tokens: dict[str, str]) -> None:
+    # Each generated request as nobody and as every role: one world per operation.
+    for role in [None, *ROLES]:
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
