@@ -85,14 +85,7 @@ def intake(
     earlier = _earlier(point.pk, key, digest)
     if earlier is not None:
         return earlier
-    if channel not in Dossier.Channel.values:
-        raise DomainError(_("Kênh tiếp nhận không hợp lệ."), field="channel")
-    if not procedure.is_active or not procedure.intake_by_post:
-        raise DossierError(
-            _("Thủ tục %(name)s không nhận hồ sơ qua bưu điện.") % {"name": procedure.name},
-            code=DossierCode.NOT_BY_POST,
-            field="procedure",
-        )
+    _check_channel(procedure, channel)
     cid, phone_n, rep_id = _check_citizen(
         citizen_name=citizen_name,
         citizen_id=citizen_id,
@@ -131,6 +124,18 @@ def intake(
     if saved is dossier:
         _receive(dossier, documents, session=session, clerk=clerk)
     return saved
+
+
+def _check_channel(procedure: Procedure, channel: str) -> None:
+    """The dossier comes by a known channel, for a procedure the post takes in."""
+    if channel not in Dossier.Channel.values:
+        raise DomainError(_("Kênh tiếp nhận không hợp lệ."), field="channel")
+    if not procedure.is_active or not procedure.intake_by_post:
+        raise DossierError(
+            _("Thủ tục %(name)s không nhận hồ sơ qua bưu điện.") % {"name": procedure.name},
+            code=DossierCode.NOT_BY_POST,
+            field="procedure",
+        )
 
 
 def _checked_key(request_key: str) -> str:
