@@ -51,8 +51,8 @@ lint: env ## ruff, import contracts and migrations check
 typecheck: env ## mypy in strict mode
 	$(BIN)/mypy src
 
-browser-deps: ## Debian chromium for the browser tests
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+browser-deps: ## Debian chromium for the browser tests, GNU gettext for the translation check
+	@command -v chromium >/dev/null && command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium gettext >/dev/null)
 
 test: env browser-deps lint typecheck ## lint, type checks, the whole suite and the install check (DATABASE_URL picks PostgreSQL)
 	$(BIN)/pytest
@@ -68,4 +68,4 @@ bench: env ## run the benchmarks (NAME=network for one)
 	$(BIN)/python -m bench $(NAME)
 
 clean: ## remove the environment and local data
-	rm -rf $(VENV) var/*.sqlite3* var/static
+	rm -rf $(VENV) var/*.sqlite3* var/static var/bench-pages

@@ -22,7 +22,7 @@ from buudien.reports.api import router as reports_router
 api = NinjaAPI(
     title="buudien API",
     version="1",
-    description=(
+    description=_(
         "API của buudien. Máy khách dùng `Authorization: Bearer <mã>` "
         "(tạo bằng `buudien create_token TÊN`); trình duyệt dùng phiên đăng nhập và CSRF. "
         "Mọi lỗi trả về `{code, message, field}`: `code` ổn định cho máy, `message` cho người."

@@ -10,6 +10,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor  # type: ignore[import-untyped]
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -76,7 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files are answered here, already compressed; pages are compressed on their way
+    # out by the next one, after every middleware below has written the body.
+    "buudien.core.middleware.StaticFiles",
+    "buudien.core.middleware.CompressPages",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,6 +175,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Fingerprinted static files (app.3f2a….css, compressed with gzip and brotli by collectstatic,
+# cached for a year) in production and wherever `buudien serve` runs, the demo included: it
+# collects them at start. The tests and `runserver` serve the files under their plain names
+# from the source tree, so an edited file is seen at once.
+STATIC_FINGERPRINTS = env_bool("BUUDIEN_STATIC_FINGERPRINTS", PRODUCTION)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -179,12 +188,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_FINGERPRINTS
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_FINGERPRINTS
+# Fonts are read from disk by WeasyPrint and source maps only by a developer's tools: not
+# worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf", "map")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: secure cookies in production, always HttpOnly / SameSite, CSP, CSRF.
@@ -236,5 +248,6 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.counter.demo.build",
     "buudien.dossiers.demo.build",
     "buudien.payouts.demo.build",
-    "buudien.plans.demo.build",  # last: its plans follow the outcome of the years before
+    "buudien.plans.demo.build",  # its plans follow the outcome of the years before
+    "buudien.core.bulk.analyze",  # last: the planner's statistics of the loaded tables
 ]

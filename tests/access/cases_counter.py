@@ -28,6 +28,16 @@ def build(world: World) -> None:
             ),
         )
         world.put(where, "entry", posted.entry)
+        served = services.checkout(
+            session=side.session,
+            clerk=side.clerk,
+            order=services.Checkout(
+                idempotency_key=f"access-basket-{where}",
+                lines=[services.BasketLine(service_code="BC-THU")],
+                customer_name=CUSTOMER[where],
+            ),
+        )
+        world.put(where, "transaction", served)
         other = UserFactory(username=f"clerk2-{where}", role=Role.CLERK, home_unit=side.point)
         shift = services.open_session(
             clerk=other, unit=side.point, opening_cash=100_000, business_date=world.today
@@ -64,6 +74,24 @@ def _letter(w: World, s: str) -> dict[str, Any]:
     }
 
 
+def _basket(w: World, s: str) -> dict[str, Any]:
+    return {
+        "key": str(uuid.uuid4()),
+        "kind": "service",
+        "code": "BC-THU",
+        "ref": "",
+        "qty": "1",
+        "amount": "",
+        "reference": "",
+        "method": "cash",
+        "customer_name": "Khách lẻ",
+    }
+
+
+def _transaction(w: World, s: str) -> Any:
+    return w.obj(s, "transaction").pk
+
+
 def _counted(w: World, s: str) -> int:
     """The cash the shift's book holds now (other apps' records may have moved it)."""
     session = w.side(s).session
@@ -90,9 +118,22 @@ CASES: dict[str, Case] = {
     ),
     "counter:close": Case(
         url=lambda w, s: "/counter/close/",
-        data=lambda w, s: {"counted_cash": str(_counted(w, s))},
+        data=lambda w, s: {"counted_cash": str(_counted(w, s)), "confirm": "1"},
         scoped=False,
         doer=Role.CLERK,
+    ),
+    "counter:checkout": Case(
+        url=lambda w, s: "/counter/checkout/", data=_basket, scoped=False, doer=Role.CLERK
+    ),
+    "counter:search": Case(url=lambda w, s: "/counter/search/?q=thu", scoped=False),
+    "counter:transaction": Case(
+        url=lambda w, s: f"/counter/transactions/{_transaction(w, s)}/", marker=_customer
+    ),
+    "counter:transaction_pdf": Case(
+        url=lambda w, s: f"/counter/transactions/{_transaction(w, s)}/receipt.pdf"
+    ),
+    "counter:report": Case(
+        url=lambda w, s: f"/counter/sessions/{_pending(w, s)}/report/", marker=_point_name
     ),
     "counter:reverse": Case(
         url=lambda w, s: f"/counter/entries/{_entry(w, s)}/reverse/",

@@ -49,6 +49,9 @@ def _manual_file(w: World, s: str) -> dict[str, Any]:
 
 
 CASES: dict[str, Case] = {
+    "plans:index": Case(
+        url=lambda w, s: f"/plans/?year={w.today.year}", marker=_area, listing=True
+    ),
     "plans:unit": Case(
         url=lambda w, s: f"/plans/{_point(w, s)}/?year={w.today.year}",
         data=lambda w, s: {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -47,3 +48,34 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# Accessibility: axe-core, vendored from npm, run inside the page under test.
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+# What a user cannot get past: a missing label, unreadable contrast, a control without a name.
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def serious_violations(page: Page) -> list[str]:
+    """The serious and critical axe-core violations on the page, one readable line each.
+
+    The page's CSP stays on: the script is evaluated through the DevTools protocol, which the
+    page's script-src does not govern, instead of being added as an inline <script>."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
+    violations = page.evaluate("() => axe.run(document).then(r => r.violations)")
+    found = []
+    for v in violations:
+        if v["impact"] not in BLOCKING_IMPACTS:
+            continue
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = " ".join(node["failureSummary"].split())
+            found.append(f"{v['id']} ({v['impact']}) at {target}: {summary}")
+    return found
+
+
+@pytest.fixture
+def axe() -> Callable[[Page], list[str]]:
+    """The checker a browser test calls on each page it wants accessible."""
+    return serious_violations

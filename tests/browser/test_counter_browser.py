@@ -1,70 +1,127 @@
-"""A clerk runs a shift: three services, one reversal, a short drawer, a receipt; a manager
-approves the difference."""
+"""The counter as one customer transaction: a bill, a letter and a pension in one basket, one
+receipt with the change; then the shift closed with confirmation and its closing report."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from buudien.core.models import Role, User
-from buudien.counter.models import CounterSession, LedgerEntry
+from buudien.counter.models import CounterSession, CounterTransaction
+from buudien.payouts.models import Payout
 from tests.browser.test_network_browser import _login
 from tests.conftest import Tree
+from tests.counter.payday import pension_today
+
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 
 
-def test_clerk_runs_a_shift_and_manager_approves_the_difference(
+def _add(page: Page, query: str, name: str) -> None:
+    """Type a search, wait for the wanted line to be offered, and add the first with Enter."""
+    search = page.get_by_label("Tìm dịch vụ, hoặc người nhận chi trả", exact=False)
+    search.fill(query)
+    expect(page.get_by_test_id("basket-results").locator(".pick").first).to_contain_text(name)
+    search.press("Enter")
+    expect(page.get_by_test_id("basket-lines")).to_contain_text(name)
+
+
+def _screens(page: Page, name: str) -> None:
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def test_one_customer_pays_a_bill_sends_a_letter_and_collects_a_pension_in_one_transaction(
+    page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    line = pension_today(tree, users, name="Hoàng Thị Mến", amount=250_000)
+    _login(page, live_server, users[Role.CLERK].username)
+    page.get_by_role("link", name="Quầy", exact=True).click()
+    page.get_by_label("Tiền mặt đầu ca (đồng)").fill("500.000")
+    page.get_by_role("button", name="Mở ca").click()
+
+    _add(page, "dien", "Thu hộ tiền điện")
+    amount = page.get_by_test_id("basket-lines").get_by_label("Số tiền").last
+    expect(amount).to_be_focused()
+    amount.fill("320.000")
+    page.get_by_test_id("basket-lines").get_by_label("Số hóa đơn / mã tham chiếu").last.fill(
+        "PD2503-000123"
+    )
+    _add(page, "thu bao dam", "Thư bảo đảm")
+    _add(page, "hoang thi men", "Hoàng Thị Mến")
+    expect(page.get_by_test_id("basket-due")).to_have_text("88.000 ₫")
+    cash = page.get_by_label("Tiền khách đưa (đồng)")
+    cash.fill("100.000")
+    expect(page.get_by_test_id("basket-change")).to_have_text("12.000 ₫")
+    _screens(page, "counter-basket")
+    cash.press("Enter")
+
+    receipt = page.get_by_test_id("transaction-receipt")
+    for name in ("Thu hộ tiền điện", "Thư bảo đảm", "Chi trả lương hưu, trợ cấp BHXH"):
+        expect(receipt).to_contain_text(name)
+    expect(receipt).to_contain_text("PD2503-000123")
+    expect(page.get_by_test_id("receipt-change")).to_have_text("12.000 ₫")
+    expect(page.get_by_role("button", name="In biên lai")).to_be_visible()
+    href = page.get_by_test_id("receipt-pdf").get_attribute("href")
+    assert href
+    assert page.request.get(live_server.url + href).headers["content-type"] == "application/pdf"
+    txn = CounterTransaction.objects.get()
+    assert txn.entries.count() == 3
+    line.refresh_from_db()
+    assert line.status == Payout.Status.PAID
+    _screens(page, "counter-receipt")
+
+    page.get_by_test_id("next-customer").click()
+    expect(page.get_by_test_id("book-cash")).to_have_text("588.000")
+    close = page.get_by_test_id("close-form")
+    close.get_by_label("Tiền mặt kiểm đếm cuối ca (đồng)").fill("588.000")
+    close.get_by_role("button", name="Kết ca").click()
+    expect(page.get_by_test_id("difference")).to_have_text("Khớp sổ")
+    expect(page.get_by_test_id("expected-cash")).to_have_text("588.000 ₫")
+    assert CounterSession.objects.get().status == CounterSession.Status.OPEN
+    page.get_by_role("button", name="Xác nhận kết ca").click()
+
+    report = page.get_by_test_id("closing-report")
+    expect(report.get_by_test_id("session-status")).to_have_text("Đã kết ca")
+    expect(report.get_by_test_id("transactions")).to_have_text("1")
+    by_service = report.get_by_test_id("by-service")
+    for name in ("Thu hộ tiền điện", "Thư bảo đảm", "Chi trả lương hưu, trợ cấp BHXH"):
+        expect(by_service).to_contain_text(name)
+    expect(report.get_by_test_id("by-method")).to_contain_text("Tiền mặt")
+    expect(report.get_by_test_id("discrepancy")).to_have_text("0 ₫")
+    _screens(page, "counter-closing-report")
+
+
+def test_a_short_drawer_needs_a_reason_and_a_manager_approves_it(
     page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
 ) -> None:
     _login(page, live_server, users[Role.CLERK].username)
     page.get_by_role("link", name="Quầy", exact=True).click()
     page.get_by_label("Tiền mặt đầu ca (đồng)").fill("500.000")
     page.get_by_role("button", name="Mở ca").click()
-
-    form = page.get_by_test_id("entry-form")
-    for service, quantity, amount in (
-        ("BC-EMS", "2", ""),
-        ("TC-DIEN", "1", "320.000"),
-        ("PP-OCOP", "1", ""),
-    ):
-        form.get_by_label("Mã dịch vụ").fill(service)
-        form.get_by_label("Số lượng").fill(quantity)
-        form.get_by_label("Số tiền (thu hộ, chi hộ)").fill(amount)
-        form.get_by_role("button", name="Ghi (Enter)").click()
-        expect(page.get_by_text("Đã ghi")).to_be_visible()
-    expect(page.get_by_test_id("book-cash")).to_have_text("1.030.000")
-
-    latest = page.get_by_test_id("latest")
-    ocop = latest.locator("tr", has_text="PP-OCOP")
-    ocop.get_by_text("Hủy", exact=True).click()
-    ocop.get_by_placeholder("Lý do hủy").fill("Khách đổi ý, trả lại hàng")
-    ocop.get_by_role("button", name="Xác nhận hủy").click()
-    expect(page.get_by_text("Đã hủy giao dịch")).to_be_visible()
-    expect(page.get_by_test_id("book-cash")).to_have_text("910.000")
-
-    with page.context.expect_page() as receipt_info:
-        latest.locator("tr", has_text="TC-DIEN").get_by_role("link", name="Biên lai").click()
-    receipt = receipt_info.value
-    expect(receipt.get_by_text("Ba trăm hai mươi nghìn đồng")).to_be_visible()
-    href = receipt.get_by_test_id("receipt-pdf").get_attribute("href")
-    assert href
-    response = receipt.request.get(live_server.url + href)
-    assert response.headers["content-type"] == "application/pdf"
-    receipt.close()
+    page.get_by_test_id("favourites").get_by_role("button", name="Chuyển phát nhanh EMS").click()
+    page.get_by_label("Tiền khách đưa (đồng)").press("F9")
+    expect(page.get_by_test_id("transaction-receipt")).to_contain_text("Chuyển phát nhanh EMS")
+    page.get_by_test_id("next-customer").click()
 
     close = page.get_by_test_id("close-form")
-    close.get_by_label("Tiền mặt kiểm đếm cuối ca (đồng)").fill("900.000")
+    close.get_by_label("Tiền mặt kiểm đếm cuối ca (đồng)").fill("500.000")
     close.get_by_role("button", name="Kết ca").click()
-    expect(page.get_by_role("alert")).to_contain_text("lệch -10.000 ₫")
-    close.get_by_label("Lý do chênh lệch (nếu có)").fill("Thiếu tiền lẻ trả khách")
-    close.get_by_role("button", name="Kết ca").click()
+    expect(page.get_by_test_id("difference")).to_contain_text("-")
+    page.get_by_role("button", name="Xác nhận kết ca").click()
+    expect(page.get_by_label("Lý do chênh lệch (bắt buộc)")).to_be_visible()
+    page.get_by_label("Lý do chênh lệch (bắt buộc)").fill("Thiếu tiền lẻ trả khách")
+    page.get_by_role("button", name="Xác nhận kết ca").click()
     expect(page.get_by_test_id("session-status")).to_have_text("Chờ duyệt chênh lệch")
-    session_url = page.url
+    session = CounterSession.objects.get()
 
     page.context.clear_cookies()
     _login(page, live_server, users[Role.AREA_MANAGER].username)
-    page.goto(session_url)
+    page.goto(f"{live_server.url}/counter/sessions/{session.pk}/")
     page.get_by_role("button", name="Duyệt chênh lệch").click()
     expect(page.get_by_test_id("session-status")).to_have_text("Đã kết ca")
-    session = CounterSession.objects.get()
+    session.refresh_from_db()
     assert session.approved_by == users[Role.AREA_MANAGER]
-    assert LedgerEntry.objects.filter(reverses__isnull=False).count() == 1

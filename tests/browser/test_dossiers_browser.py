@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from buudien.core.models import Role, User
@@ -29,6 +29,33 @@ def _logout(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
 
 
+def _take_in_with_a_missing_document_first(page: Page, live_server: LiveServer) -> None:
+    """The clerk sees the fees follow her choices, is told what is missing without losing a
+    tick, reviews the fees and confirms."""
+    page.goto(f"{live_server.url}/dossiers/new/?procedure=1.001193")
+    form = page.get_by_test_id("intake-form")
+    form.get_by_label("Họ và tên").fill("Nông Thị Hoa")
+    form.get_by_label("Số CCCD").fill("004185001234")
+    form.get_by_label("Điện thoại").fill("0912 345 678")
+    form.get_by_label("Địa chỉ").fill("Thôn Nà Lẹng, xã Đức Long")
+    form.get_by_label("Tờ khai theo mẫu", exact=True).check()
+    form.get_by_label("Căn cước công dân / thẻ căn cước", exact=True).check()
+    expect(form.get_by_test_id("intake-form-total")).to_have_text("25.000 ₫")
+    form.get_by_label("Trả kết quả tại nhà").check()
+    expect(form.get_by_test_id("intake-form-total")).to_have_text("40.000 ₫")
+    form.get_by_label("Trả kết quả tại nhà").uncheck()
+    form.get_by_role("button", name="Xem lại các khoản thu").click()
+    expect(page.get_by_role("alert")).to_contain_text("cần mang thêm: Giấy chứng sinh")
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nông Thị Hoa")
+    expect(page.get_by_label("Tờ khai theo mẫu", exact=True)).to_be_checked()
+    expect(page.get_by_label("Căn cước công dân / thẻ căn cước", exact=True)).to_be_checked()
+    page.get_by_label("Giấy chứng sinh", exact=True).check()
+    page.get_by_role("button", name="Xem lại các khoản thu").click()
+    expect(page.get_by_test_id("intake-total")).to_have_text("25.000 ₫")
+    page.get_by_role("button", name="Xác nhận và thu 25.000 ₫").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Đã tiếp nhận tại điểm")
+
+
 def test_intake_batch_agency_result_and_return(
     page: Page,
     live_server: LiveServer,
@@ -42,22 +69,7 @@ def test_intake_batch_agency_result_and_return(
     page.get_by_label("Tiền mặt đầu ca (đồng)").fill("0")
     page.get_by_role("button", name="Mở ca").click()
 
-    page.goto(f"{live_server.url}/dossiers/new/?procedure=1.001193")
-    form = page.get_by_test_id("intake-form")
-    form.get_by_label("Họ và tên").fill("Nông Thị Hoa")
-    form.get_by_label("Số CCCD").fill("004185001234")
-    form.get_by_label("Điện thoại").fill("0912 345 678")
-    form.get_by_label("Địa chỉ").fill("Thôn Nà Lẹng, xã Đức Long")
-    form.get_by_label("Tờ khai theo mẫu", exact=True).check()
-    form.get_by_label("Căn cước công dân / thẻ căn cước", exact=True).check()
-    form.get_by_role("button", name="Tiếp nhận và thu phí").click()
-    expect(page.get_by_role("alert")).to_contain_text("cần mang thêm: Giấy chứng sinh")
-    expect(page.get_by_label("Họ và tên")).to_have_value("Nông Thị Hoa")
-    page.get_by_label("Tờ khai theo mẫu", exact=True).check()
-    page.get_by_label("Căn cước công dân / thẻ căn cước", exact=True).check()
-    page.get_by_label("Giấy chứng sinh", exact=True).check()
-    page.get_by_role("button", name="Tiếp nhận và thu phí").click()
-    expect(page.get_by_test_id("status")).to_contain_text("Đã tiếp nhận tại điểm")
+    _take_in_with_a_missing_document_first(page, live_server)
     code = Dossier.objects.get().code
 
     with page.context.expect_page() as slip_info:
@@ -161,3 +173,59 @@ def test_the_auditor_and_the_agency_officer_find_no_write_form_they_cannot_use(
             assert answer is not None and answer.status == 200, (user.username, path)
             assert _write_forms(page) == [], (user.username, path)
         _logout(page)
+
+
+def test_the_citizen_scans_the_slips_qr_code_on_his_phone(
+    browser: Browser,
+    page: Page,
+    live_server: LiveServer,
+    tree: Tree,
+    users: dict[str, User],
+    procedures: Any,
+) -> None:
+    from buudien.counter import services as counter_services
+    from buudien.dossiers import services
+    from buudien.network.models import PostUnit
+    from tests.dossiers.conftest import CITIZEN, full_documents
+
+    PostUnit.objects.filter(pk=tree.point_a1.pk).update(
+        address="Thôn Nà Lẹng, xã Đức Long", phone="0206 3851 234"
+    )
+    clerk = users[Role.CLERK]
+    session = counter_services.open_session(
+        clerk=clerk, unit=tree.point_a1, opening_cash=0, business_date=dt.date.today()
+    )
+    procedure = procedures["1.001193"]
+    d = services.intake(
+        clerk=clerk,
+        session=session,
+        procedure=procedure,
+        documents=full_documents(procedure),
+        **CITIZEN,
+    )
+    _login(page, live_server, clerk.username)
+    page.goto(f"{live_server.url}/dossiers/{d.code}/slip/")
+    link = page.get_by_test_id("slip-tracking-link").get_attribute("href")
+    assert link is not None and "t=" in link
+
+    phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    citizen = phone.new_page()
+    citizen.goto(link)
+    expect(citizen.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {d.code}")
+    expect(citizen.get_by_label("Mã hồ sơ (trên phiếu gửi hồ sơ)")).to_have_count(0)
+    expect(citizen.get_by_label("4 số cuối điện thoại đã đăng ký")).to_be_focused()
+    assert citizen.locator("script").count() == 0
+    citizen.get_by_label("4 số cuối điện thoại đã đăng ký").fill("0000")
+    citizen.get_by_role("button", name="Xem hồ sơ").click()
+    expect(citizen.get_by_role("alert")).to_contain_text("4 số cuối chưa khớp")
+    expect(citizen.locator("body")).not_to_contain_text("Đăng ký khai sinh")
+    citizen.get_by_label("4 số cuối điện thoại đã đăng ký").fill("5678")
+    citizen.get_by_role("button", name="Xem hồ sơ").click()
+    expect(citizen.get_by_test_id("lookup-status")).to_have_text("Đã tiếp nhận tại điểm")
+    expect(citizen.get_by_test_id("lookup-timeline")).to_contain_text("Đã tiếp nhận tại điểm")
+    expect(citizen.get_by_test_id("lookup-agency")).not_to_be_empty()
+    expect(citizen.get_by_test_id("lookup-contact")).to_contain_text("Thôn Nà Lẹng")
+    expect(citizen.get_by_role("link", name="Gọi 0206 3851 234")).to_be_visible()
+    expect(citizen.locator("body")).not_to_contain_text("Nông Thị Hoa")
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()

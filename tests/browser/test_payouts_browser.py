@@ -8,7 +8,7 @@ import io
 
 import openpyxl
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from buudien.core.models import Role, User
@@ -63,11 +63,16 @@ def test_import_pay_refuse_return_close_download(
     stale.goto(list_url)
     page.goto(list_url)
     page.get_by_label("Tìm người hưởng").fill("nong van tai")
-    page.get_by_role("button", name="Tìm").click()
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.get_by_test_id("count")).to_have_text("1 dòng")
     row = page.locator("tr[data-name='Nông Văn Tài']")
     row.get_by_label("CCCD người nhận Nông Văn Tài").fill("004150000001")
     row.get_by_role("button", name="Chi trả").click()
     expect(page.get_by_text("Đã chi trả Nông Văn Tài")).to_be_visible()
+    # Back on the same search, the line now shows its state and offers nothing more.
+    expect(page.get_by_label("Tìm người hưởng")).to_have_value("nong van tai")
+    expect(row.get_by_test_id("line-status")).to_have_text("Đã chi trả")
+    expect(row.get_by_role("button")).to_have_count(0)
 
     stale.locator("tr[data-name='Nông Văn Tài']").get_by_role("button", name="Chi trả").click()
     expect(stale.get_by_role("alert")).to_contain_text("không chi lần hai")
@@ -76,14 +81,13 @@ def test_import_pay_refuse_return_close_download(
 
     page.goto(list_url)
     other = page.locator("tr[data-name='Lục Thị Mến']")
-    other.get_by_label("Lý do trả lại Lục Thị Mến").select_option("moved")
-    other.get_by_role("button", name="Trả lại").click()
-    expect(page.get_by_text("Đã trả lại dòng của Lục Thị Mến")).to_be_visible()
+    _return_after_confirming(page, other)
     page.get_by_role("button", name="Đăng xuất").click()
 
     _login(page, live_server, users[Role.PROVINCE_MANAGER].username)
     page.goto(list_url)
     page.get_by_label("Các dòng chưa chi trả lại với lý do").select_option("not_found")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Đóng đợt chi trả và quyết toán").click()
     expect(page.get_by_test_id("rec-totals")).to_contain_text("Đã chi 1")
     with page.expect_download() as xlsx:
@@ -98,6 +102,19 @@ def test_import_pay_refuse_return_close_download(
         page.get_by_test_id("rec-pdf").click()
     with open(pdf.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
+
+
+def _return_after_confirming(page: Page, other: Locator) -> None:
+    """Returning asks once more: dismissed, nothing happens; accepted, the line is returned."""
+    other.get_by_label("Lý do trả lại Lục Thị Mến").select_option("moved")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    other.get_by_role("button", name="Trả lại").click()
+    expect(other.get_by_test_id("line-status")).to_have_text("Chờ chi trả")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    other.get_by_role("button", name="Trả lại").click()
+    expect(page.get_by_text("Đã trả lại dòng của Lục Thị Mến")).to_be_visible()
+    assert "Lục Thị Mến" in questions[0]
 
 
 def _pages(live_server: LiveServer, payout: Payout) -> list[str]:

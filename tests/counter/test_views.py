@@ -120,3 +120,71 @@ def test_api_batch_is_idempotent(tree: Tree, users: dict[str, User], catalogue: 
     assert bad.json()["code"] == "counter.unknown_service"
     rollups = client.get("/api/counter/rollups?start=2020-01-01&end=2030-01-01&by=line").json()
     assert {r["key"]: r["revenue"] for r in rollups} == {"delivery": 10_000, "finance": 2_500}
+
+
+def _basket(key: str, cash_given: str, *rows: tuple[str, str, str, str]) -> dict[str, object]:
+    return {
+        "key": key,
+        "op": "pay",
+        "method": "cash",
+        "cash_given": cash_given,
+        "kind": [r[0] for r in rows],
+        "code": [r[1] for r in rows],
+        "ref": ["" for _ in rows],
+        "qty": ["1" for _ in rows],
+        "amount": [r[2] for r in rows],
+        "reference": [r[3] for r in rows],
+    }
+
+
+def test_a_basket_without_javascript_finds_services_by_name_and_pays_once(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    client = _clerk(users)
+    client.post("/counter/", {"opening_cash": "0"})
+    found = client.get("/counter/?q=dien").content.decode()
+    assert "Thu hộ tiền điện" in found
+    form = _basket(
+        "basket-1",
+        "500.000",
+        ("service", "tien dien", "350.000", "PD-1"),
+        ("service", "BC-THUDB", "", ""),
+    )
+    first = client.post("/counter/checkout/", form)
+    again = client.post("/counter/checkout/", form)
+    assert again["Location"] == first["Location"]
+    receipt = client.get(first["Location"]).content.decode()
+    assert "Thư bảo đảm" in receipt and "PD-1" in receipt
+    assert "132.000" in receipt  # 500.000 − 350.000 − 18.000
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_too_little_cash_keeps_the_basket_and_names_the_field(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    client = _clerk(users)
+    client.post("/counter/", {"opening_cash": "0"})
+    form = _basket("basket-2", "100.000", ("service", "TC-DIEN", "350.000", "PD-2"))
+    response = client.post("/counter/checkout/", form)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "chưa đủ số phải thu" in page
+    assert 'value="350.000"' in page and 'value="PD-2"' in page
+    assert not LedgerEntry.objects.exists()
+
+
+def test_closing_asks_for_confirmation_then_shows_the_report(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    client = _clerk(users)
+    client.post("/counter/", {"opening_cash": "100.000"})
+    client.post("/counter/checkout/", _basket("b3", "", ("service", "BC-EMS", "", "")))
+    confirm = client.post("/counter/close/", {"counted_cash": "145.000"}).content.decode()
+    assert "Xác nhận kết ca" in confirm and "145.000 ₫" in confirm
+    assert CounterSession.objects.get().status == "open"
+    report = client.post(
+        "/counter/close/", {"counted_cash": "145.000", "confirm": "1"}, follow=True
+    ).content.decode()
+    assert "Báo cáo kết ca" in report
+    assert "Chuyển phát nhanh EMS" in report
+    assert CounterSession.objects.get().status == "closed"

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from buudien.core.ids import mask_citizen_id, mask_phone
 from buudien.core.models import AuditEvent, User
@@ -74,7 +75,7 @@ def record(
     """Append one audit event (personal ids masked); call inside the service's transaction."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor.display_name if actor is not None else "hệ thống",
+        actor_name=actor.display_name if actor is not None else gettext("hệ thống"),
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

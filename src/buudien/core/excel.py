@@ -31,7 +31,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from buudien.core.errors import DomainError, ErrorCode
 from buudien.core.ids import citizen_id_ok, normalise_phone, parse_citizen_id
-from buudien.core.money import format_vnd
+from buudien.core.money import CURRENCY_WORDS, format_vnd
 from buudien.core.text import fold
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ _TRUE = frozenset({"co", "c", "x", "yes", "y", "1", "true", "dung", "✓", "✔"
 _FALSE = frozenset({"khong", "k", "no", "n", "0", "false", "sai"})
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 _GROUPED_INT = re.compile(r"[+-]?\d{1,3}(?:[.\s]\d{3})+|[+-]?\d+")
-_CURRENCY = re.compile(r"\s*(?:₫|vnđ|vnd|đồng|đ)\.?$", re.IGNORECASE)
+_CURRENCY = re.compile(rf"\s*(?:{CURRENCY_WORDS})\.?$", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _WIDTH_SAMPLE = 200
@@ -720,7 +720,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _sheet_title(name: str) -> str:
-    return _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "Danh sách"
+    return _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or _("Danh sách")
 
 
 def _cell(sheet: Any, value: Any) -> Any:
@@ -768,7 +768,7 @@ def export_xlsx(
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    sheet: str = "Danh sách",
+    sheet: str = "",
 ) -> bytes:
     """A list as a workbook whose first row is the headers, so the file can be imported back."""
     book = Workbook(write_only=True)

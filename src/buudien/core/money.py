@@ -1,9 +1,17 @@
-"""Money is integer đồng: display, report style and words for receipts."""
+"""Money is integer đồng: display, report style and words for receipts.
+
+Numbers and report-style amounts follow the active language: '1.350.000' and '113 tỷ 298 triệu
+đồng' in Vietnamese, '1,350,000' and '113.3 billion dong' in English. Amounts in words stay
+Vietnamese (they are the legal wording of a receipt)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from django.utils.translation import gettext
+
+from buudien.core.language import english as _english
 
 TY = 1_000_000_000
 TRIEU = 1_000_000
@@ -11,12 +19,33 @@ NGHIN = 1_000
 
 DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 GROUPS = ["", "nghìn", "triệu", "tỷ"]
+# The words a typed or imported amount may end with.
+CURRENCY_WORDS = "₫|vnđ|vnd|đồng|đ"
+_ENGLISH_UNITS = {"nghìn": "thousand", "triệu": "million", "tỷ": "billion"}
 
 
 def format_number(amount: int) -> str:
-    """Digits grouped the Vietnamese way, for tables and counts: 1350000 → '1.350.000'."""
+    """Digits grouped for tables and counts: 1350000 → '1.350.000' ('1,350,000' in English)."""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", ".")
+    grouped = f"{abs(amount):,}"
+    return sign + (grouped if _english() else grouped.replace(",", "."))
+
+
+def format_tenths(tenths: int) -> str:
+    """A count of tenths with its decimal mark: 68 → '6,8' ('6.8' in English), 70 → '7'."""
+    whole, tenth = divmod(tenths, 10)
+    mark = "." if _english() else ","
+    return format_number(whole) + (f"{mark}{tenth}" if tenth else "")
+
+
+def _report_english(amount: int) -> str:
+    """'113.3 billion dong', '298.5 million dong', '12,500 dong'."""
+    if amount < TRIEU:
+        return f"{format_number(amount)} dong"
+    millions = _round_to(amount * 10, TRIEU)
+    if millions < 10_000:
+        return f"{format_tenths(millions)} million dong"
+    return f"{format_tenths(_round_to(amount * 10, TY))} billion dong"
 
 
 def format_vnd(amount: int) -> str:
@@ -30,9 +59,12 @@ def _round_to(amount: int, unit: int) -> int:
 
 
 def format_report(amount: int) -> str:
-    """Report style: '113 tỷ 298 triệu đồng', rounded to millions from one tỷ up."""
+    """Report style: '113 tỷ 298 triệu đồng', rounded to millions from one tỷ up
+    ('113.3 billion dong' in English)."""
     if amount < 0:
-        return "âm " + format_report(-amount)
+        return ("minus " if _english() else "âm ") + format_report(-amount)
+    if _english():
+        return _report_english(amount)
     if amount < NGHIN:
         return f"{amount} đồng"
     if amount < TY and _round_to(amount, NGHIN) * NGHIN < TY:
@@ -61,15 +93,15 @@ _UNITS = {"nghìn": NGHIN, "triệu": TRIEU, "tỷ": TY}
 
 
 def format_short(amount: int, unit: str = "triệu") -> str:
-    """One decimal, Vietnamese comma: 6_800_000 → '6,8 triệu đồng'."""
+    """One decimal: 6_800_000 → '6,8 triệu đồng' ('6.8 million dong' in English)."""
     size = _UNITS.get(unit)
     if size is None:
         raise ValueError(f"Unknown unit {unit!r}; use one of {', '.join(_UNITS)}.")
     tenths = _round_to(abs(amount) * 10, size)
-    whole, tenth = divmod(tenths, 10)
     sign = "-" if amount < 0 and tenths else ""
-    number = format_number(whole) + (f",{tenth}" if tenth else "")
-    return f"{sign}{number} {unit} đồng"
+    if _english():
+        return f"{sign}{format_tenths(tenths)} {_ENGLISH_UNITS[unit]} dong"
+    return f"{sign}{format_tenths(tenths)} {unit} đồng"
 
 
 def _three(n: int, *, full: bool) -> list[str]:
@@ -141,15 +173,18 @@ def amount_in_words(amount: int) -> str:
 
 
 # One separator used throughout ("1.500.000", "1 500 000") or none at all ("1500000").
-_AMOUNT = re.compile(r"[0-9]{1,3}(?:([. ])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
-_CURRENCY = re.compile(r"\s*(?:₫|đ|đồng|vnđ|vnd)$", re.IGNORECASE)
+_AMOUNT = re.compile(r"[0-9]{1,3}(?:([., ])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
+_CURRENCY = re.compile(rf"\s*(?:{CURRENCY_WORDS})$", re.IGNORECASE)
 _NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
 def parse_amount(text: str) -> int:
-    """'1.500.000', '1 500 000', '1500000 ₫' → 1500000; anything else is refused."""
+    """'1.500.000', '1,500,000', '1 500 000', '1500000 ₫' → 1500000; anything else is refused."""
     typed = unicodedata.normalize("NFC", text or "").translate(_NO_BREAK_SPACES).strip()
     cleaned = _CURRENCY.sub("", typed)
     if not _AMOUNT.fullmatch(cleaned):
-        raise ValueError(f"Số tiền không hợp lệ: «{text}». Nhập số đồng, ví dụ 1.500.000.")
-    return int(re.sub(r"[. ]", "", cleaned))
+        raise ValueError(
+            gettext("Số tiền không hợp lệ: «%(text)s». Nhập số đồng, ví dụ 1.500.000.")
+            % {"text": text}
+        )
+    return int(re.sub(r"[., ]", "", cleaned))

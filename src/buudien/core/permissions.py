@@ -379,12 +379,12 @@ def markdown() -> str:
     """The matrix as the Markdown table of docs/security.md."""
     roles = list(R)
     head = [
-        "hành động",
-        "nội dung",
+        gettext("hành động"),
+        gettext("nội dung"),
         *[str(r.label) for r in roles],
-        "phạm vi",
-        "loại",
-        "dữ liệu cá nhân",
+        gettext("phạm vi"),
+        gettext("loại"),
+        gettext("dữ liệu cá nhân"),
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in table([r.value for r in roles])]

@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -168,7 +169,7 @@ def reverse(request: HttpRequest, entry_id: uuid.UUID, payload: ReverseIn) -> Le
     entry = selectors.entry(user=clerk, pk=entry_id)
     session = selectors.open_session_of(user=clerk)
     if session is None:
-        raise DomainError("Bạn cần mở ca trước khi hủy giao dịch.", field="session")
+        raise DomainError(_("Bạn cần mở ca trước khi hủy giao dịch."), field="session")
     return services.reverse_entry(entry=entry, clerk=clerk, session=session, reason=payload.reason)
 
 
@@ -220,7 +221,7 @@ def approve(request: HttpRequest, session_id: uuid.UUID) -> CounterSession:
 def rollups(request: HttpRequest, filters: Query[RollupFilter]) -> list[dict[str, object]]:
     """Sums from the daily rollups for a period, by line, service, unit or day."""
     if filters.end < filters.start or (filters.end - filters.start).days > 3700:
-        raise DomainError("Khoảng ngày không hợp lệ (tối đa 10 năm).", field="end")
+        raise DomainError(_("Khoảng ngày không hợp lệ (tối đa 10 năm)."), field="end")
     path = network_selectors.unit_by_code(request.user, filters.unit).path if filters.unit else ""
     return selectors.rollup_sums(
         user=request.user, start=filters.start, end=filters.end, unit_path=path, by=filters.by

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CounterConfig(AppConfig):
     name = "buudien.counter"
     label = "counter"
-    verbose_name = "Giao dịch tại quầy"
+    verbose_name = _("Giao dịch tại quầy")

@@ -26,6 +26,8 @@ class CounterCode(StrEnum):
     IDEMPOTENCY_CONFLICT = "counter.idempotency_conflict"
     ALREADY_SETTLED = "counter.already_settled"
     SETTLED_BY_MODULE = "counter.settled_by_module"
+    EMPTY_BASKET = "counter.empty_basket"
+    CASH_GIVEN_TOO_LOW = "counter.cash_given_too_low"
 
 
 class CounterError(DomainError):

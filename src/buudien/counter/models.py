@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buudien.core.language import pick
 from buudien.core.models import BaseModel, uuid7
 from buudien.core.text import build_search_text
 
@@ -61,6 +62,11 @@ class Service(BaseModel):
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
+    @property
+    def local_name(self) -> str:
+        """The name in the active language, when the catalogue gives its English."""
+        return pick(self.name, self.name_en)
+
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = build_search_text(self.code, self.name, self.name_en)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -103,7 +109,10 @@ class Tariff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service.code} từ {self.valid_from:%d/%m/%Y}"
+        return _("%(code)s từ %(date)s") % {
+            "code": self.service.code,
+            "date": f"{self.valid_from:%d/%m/%Y}",
+        }
 
 
 class CounterSession(BaseModel):
@@ -145,6 +154,10 @@ class CounterSession(BaseModel):
         ordering: ClassVar[list[str]] = ["-opened_at"]
         verbose_name = _("ca làm việc")
         verbose_name_plural = _("ca làm việc")
+        # The shift lists filter a province's shifts by their days.
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["business_date", "unit"], name="counter_session_day_unit"),
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["unit", "clerk"],
@@ -169,6 +182,49 @@ class CounterSession(BaseModel):
         if self.counted_cash is None or self.expected_cash is None:
             return None
         return self.counted_cash - self.expected_cash
+
+
+class CounterTransaction(models.Model):
+    """One customer served at the counter: every entry of his basket, one receipt, the cash
+    he gave and the change he got back."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    idempotency_key = models.CharField(max_length=80)
+    unit = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        CounterSession, on_delete=models.PROTECT, related_name="transactions"
+    )
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    receipt_no = models.CharField(_("số biên lai"), max_length=40)
+    method = models.CharField(_("hình thức"), max_length=10, default="cash")
+    customer_name = models.CharField(_("khách hàng"), max_length=200, blank=True)
+    customer_phone = models.CharField(_("điện thoại khách"), max_length=20, blank=True)
+    cash_in = models.BigIntegerField(_("tiền mặt thu"), default=0)
+    cash_out = models.BigIntegerField(_("tiền mặt chi"), default=0)
+    cash_given = models.BigIntegerField(_("tiền khách đưa"), default=0)
+    change = models.BigIntegerField(_("tiền trả lại khách"), default=0)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        verbose_name = _("lượt giao dịch")
+        verbose_name_plural = _("lượt giao dịch")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "idempotency_key"], name="one_transaction_per_key_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cash_given__gte=0), name="cash_given_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+    @property
+    def due(self) -> int:
+        """Cash the customer owes (negative: cash he receives)."""
+        return self.cash_in - self.cash_out
 
 
 class LedgerEntry(models.Model):
@@ -210,6 +266,17 @@ class LedgerEntry(models.Model):
     customer_id_no = models.CharField(_("số CCCD khách"), max_length=12, blank=True)
     source_type = models.CharField(max_length=40, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
+    # A database default: the bulk door inserts rows by its own column list.
+    reference = models.CharField(
+        _("số hóa đơn / mã tham chiếu"), max_length=60, blank=True, db_default=""
+    )
+    counter_transaction = models.ForeignKey(
+        CounterTransaction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )

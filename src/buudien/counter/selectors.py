@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
-from buudien.core.scoping import Actor, scoped
+from buudien.core.scoping import Actor, scoped, scoped_by_unit
 from buudien.core.text import fold
-from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup, Service
+from buudien.counter.models import (
+    CounterSession,
+    CounterTransaction,
+    DailyRollup,
+    LedgerEntry,
+    MonthlyRollup,
+    Service,
+    Tariff,
+)
 
 
 def services_for(unit_kind: str, query: str = "") -> list[Service]:
@@ -22,12 +31,32 @@ def services_for(unit_kind: str, query: str = "") -> list[Service]:
     return [s for s in qs.order_by("code") if s.available_at(unit_kind)]
 
 
-def sessions(*, user: Actor, status: str = "") -> QuerySet[CounterSession]:
-    qs = scoped(
-        CounterSession.objects.select_related("unit", "clerk"), user, path_field="unit__path"
+def sessions(
+    *,
+    user: Actor,
+    status: str = "",
+    point: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    discrepancy: bool = False,
+) -> QuerySet[CounterSession]:
+    """Shifts in scope; filtered by status (or "approved"), unit code, business dates and
+    whether the cash counted differed from the book."""
+    qs = scoped_by_unit(
+        CounterSession.objects.select_related("unit", "clerk"), user, unit_field="unit"
     )
-    if status in CounterSession.Status.values:
+    if status == "approved":
+        qs = qs.filter(approved_by__isnull=False)
+    elif status in CounterSession.Status.values:
         qs = qs.filter(status=status)
+    if point:
+        qs = qs.filter(unit__code=point.strip().upper())
+    if date_from:
+        qs = qs.filter(business_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(business_date__lte=date_to)
+    if discrepancy:
+        qs = qs.filter(counted_cash__isnull=False).exclude(counted_cash=F("expected_cash"))
     return qs
 
 
@@ -39,7 +68,7 @@ def session(user: Actor, pk: Any) -> CounterSession:
         else None
     )
     if found is None:
-        raise NotFound("Không tìm thấy ca làm việc.")
+        raise NotFound(_("Không tìm thấy ca làm việc."))
     return found
 
 
@@ -93,7 +122,7 @@ def entry(user: Actor, pk: Any) -> LedgerEntry:
         entries(user=user).select_related("session").filter(pk=pk).first() if _is_uuid(pk) else None
     )
     if found is None:
-        raise NotFound("Không tìm thấy giao dịch.")
+        raise NotFound(_("Không tìm thấy giao dịch."))
     return found
 
 
@@ -192,3 +221,94 @@ def day_closing(*, user: Actor, unit_path: str, day: dt.date) -> dict[str, Any]:
         "cash_in": sum(r["cin"] for r in rows),
         "cash_out": sum(r["cout"] for r in rows),
     }
+
+
+FAVOURITES = 8
+FAVOURITE_DAYS = 30
+
+
+def favourite_services(unit: Any, *, day: dt.date, limit: int = FAVOURITES) -> list[Service]:
+    """The point's most used services of the last 30 days, from its daily rollups; the first
+    of the catalogue while it has none."""
+    ranked = list(
+        DailyRollup.objects.filter(
+            unit=unit,
+            business_date__gt=day - dt.timedelta(days=FAVOURITE_DAYS),
+            business_date__lte=day,
+            service__is_active=True,
+        )
+        .exclude(service__kind=Service.Kind.PAYOUT)
+        .values("service")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "service__code")
+        .values_list("service", flat=True)[: limit * 2]
+    )
+    offered = {s.pk: s for s in services_for(unit.kind) if s.kind != Service.Kind.PAYOUT}
+    found = [offered[pk] for pk in ranked if pk in offered][:limit]
+    return found or list(offered.values())[:limit]
+
+
+def sellable_services(unit_kind: str, query: str = "") -> list[Service]:
+    """What the counter sells itself (payouts come from their own lists)."""
+    return [s for s in services_for(unit_kind, query) if s.kind != Service.Kind.PAYOUT]
+
+
+def transactions(*, user: Actor) -> QuerySet[CounterTransaction]:
+    return scoped(
+        CounterTransaction.objects.select_related("unit", "clerk", "session"),
+        user,
+        path_field="unit__path",
+    )
+
+
+def counter_transaction(user: Actor, pk: Any) -> CounterTransaction:
+    """One customer transaction in the user's scope; any other is "not found"."""
+    found = transactions(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    if found is None:
+        raise NotFound(_("Không tìm thấy lượt giao dịch."))
+    return found
+
+
+def transaction_entries(txn: CounterTransaction) -> list[LedgerEntry]:
+    return list(txn.entries.select_related("service").order_by("receipt_no"))
+
+
+def session_report(session: CounterSession) -> dict[str, Any]:
+    """A shift's closing report: totals by service and by method, transactions, cash."""
+    rows = session.entries.values("service__code", "service__name", "direction")
+    by_service = list(
+        rows.annotate(
+            n=Count("pk"), q=Sum("quantity"), amount=Sum("amount"), rev=Sum("revenue")
+        ).order_by("service__name", "direction")
+    )
+    by_method = list(
+        session.entries.values("method", "direction")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .order_by("method", "direction")
+    )
+    labels = dict(LedgerEntry.Method.choices)
+    for row in by_method:
+        row["label"] = labels.get(row["method"], row["method"])
+    singles = session.entries.filter(counter_transaction__isnull=True).count()
+    return {
+        "by_service": by_service,
+        "by_method": by_method,
+        "transactions": session.transactions.count() + singles,
+        "revenue": sum(r["rev"] for r in by_service),
+    }
+
+
+def fixed_prices(services: list[Service], day: dt.date) -> dict[Any, int | None]:
+    """The price of one unit of each service when its tariff fixes it (a letter); None when
+    the customer brings the amount (a bill)."""
+    prices: dict[Any, int | None] = {}
+    tariffs = Tariff.objects.filter(service__in=services, valid_from__lte=day)
+    for tariff in tariffs.order_by("service", "-valid_from"):
+        if tariff.service_id not in prices:
+            fixed = tariff.rule in ("fixed_fee", "unit_price")
+            prices[tariff.service_id] = tariff.price if fixed else None
+    return prices
+
+
+def fixed_price(service: Service, day: dt.date) -> int | None:
+    return fixed_prices([service], day).get(service.pk)

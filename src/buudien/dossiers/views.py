@@ -12,25 +12,35 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from buudien.core import audit
 from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope, Throttled
 from buudien.core.excel import export_xlsx, template_xlsx, xlsx_response
+from buudien.core.ids import mask_citizen_id, mask_phone
 from buudien.core.permissions import allows, guard
 from buudien.core.scoping import require_user, scope_of
 from buudien.core.throttle import client_address
 from buudien.counter import selectors as counter_selectors
-from buudien.dossiers import forms, selectors, services
+from buudien.dossiers import filters, forms, selectors, services
 from buudien.dossiers.errors import DossierError
 from buudien.dossiers.importers import ProcedureImport
-from buudien.dossiers.models import Batch, Dossier, Procedure, RequiredDocument
+from buudien.dossiers.models import (
+    Batch,
+    Complaint,
+    Dossier,
+    Procedure,
+    RequiredDocument,
+    Status,
+)
 from buudien.dossiers.services import AGENCY_STEPS, POST_STEPS, TRANSITIONS, DocumentIn
 
 if TYPE_CHECKING:
@@ -66,33 +76,24 @@ def _device(request: HttpRequest) -> tuple[str, str]:
 
 @guard(read="public.lookup")
 def public_lookup(request: HttpRequest) -> HttpResponse:
-    """A citizen's look-up: the code (and the slip's token) with the last digits of his phone."""
+    """A citizen's tracking page: the slip's QR code opens it with the code and its token, and
+    asks only for the last 4 digits of his phone; by hand, the code and the 4 digits."""
     data = request.GET
     device, fresh = _device(request)
+    code = data.get("code", "").strip().upper()[:20]
+    token = data.get("t", "").strip()[:32]
+    from_slip = selectors.holds_slip(code=code, token=token)
     view, error, status = None, "", 200
     if "phone_last4" in data:
-        form = forms.LookupForm(data)
-        if not form.is_valid():
-            error = " ".join(forms.errors_of(form))
-        else:
-            try:
-                view = selectors.public_lookup(
-                    code=form.cleaned_data["code"],
-                    phone_last4=form.cleaned_data["phone_last4"],
-                    address=client_address(request),
-                    device=device,
-                    token=form.cleaned_data["t"],
-                )
-            except Throttled as exc:
-                error, status = exc.message, 429
-            except DossierError as exc:
-                error = exc.message
+        view, error, status = _look_up(request, data, device, from_slip=from_slip)
     context = {
         "view": view,
         "error": error,
-        "code": data.get("code", "")[:20],
-        "token": data.get("t", "")[:32],
+        "code": code,
+        "token": token if from_slip else "",
+        "from_slip": from_slip,
         "last4": data.get("phone_last4", "")[:4],
+        "today": timezone.localdate(),
     }
     response = render(request, "dossiers/lookup.html", context, status=status)
     if fresh:
@@ -107,36 +108,127 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@guard(read="dossiers.view")
-def dossier_list(request: HttpRequest) -> HttpResponse:
-    """Open dossiers by deadline; the Excel export is recorded as a bulk access."""
-    user = require_user(request.user)
-    form = forms.ListFilterForm(request.GET)
-    values = forms.cleaned_or_initial(form)
-    flt = selectors.DueFilter(
+def _look_up(
+    request: HttpRequest, data: QueryDict, device: str, *, from_slip: bool
+) -> tuple[selectors.PublicView | None, str, int]:
+    """The dossier, or a message that never tells whether the code exists, and the status."""
+    form = forms.LookupForm(data)
+    if not form.is_valid():
+        return None, " ".join(forms.errors_of(form)), 200
+    try:
+        view = selectors.public_lookup(
+            code=form.cleaned_data["code"],
+            phone_last4=form.cleaned_data["phone_last4"],
+            address=client_address(request),
+            device=device,
+            token=form.cleaned_data["t"],
+        )
+    except Throttled as exc:
+        return None, exc.message, 429
+    except DossierError:
+        if from_slip:
+            return (
+                None,
+                _(
+                    "4 số cuối chưa khớp với số điện thoại đã đăng ký khi nộp hồ sơ. "
+                    "Hãy kiểm tra lại rồi nhập lại."
+                ),
+                200,
+            )
+        return (
+            None,
+            _(
+                "Chưa tìm thấy hồ sơ khớp với mã và 4 số cuối điện thoại này. Hãy kiểm tra "
+                "lại mã trên phiếu gửi hồ sơ và số điện thoại đã đăng ký khi nộp."
+            ),
+            200,
+        )
+    return view, "", 200
+
+
+PER_PAGE = 50
+
+# A dossier's state as a badge: the post's work in blue, the citizen's or the agency's to do
+# in amber, a refusal in red, a result on its way in green, a closed file grey.
+STATUS_BADGES = {
+    Status.RECEIVED: "info",
+    Status.IN_TRANSIT: "info",
+    Status.AT_AGENCY: "info",
+    Status.SUPPLEMENT_REQUESTED: "warn",
+    Status.SUPPLEMENTED: "info",
+    Status.RESULT_READY: "ok",
+    Status.REJECTED: "bad",
+    Status.RESULT_COLLECTED: "ok",
+    Status.AT_POINT: "ok",
+    Status.OUT_FOR_DELIVERY: "info",
+    Status.DELIVERY_FAILED: "warn",
+    Status.RETURNED: "muted",
+    Status.WITHDRAWN: "muted",
+}
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts on another queryset with the same rows: the one the database
+    counts fastest need not be the one it pages fastest."""
+
+    def __init__(self, rows: Any, per_page: int, *, counted: QuerySet[Any]) -> None:
+        super().__init__(rows, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
+
+
+def _list_page(request: HttpRequest, full: str, partial: str, ctx: dict[str, Any]) -> HttpResponse:
+    """A list page, or only its table when htmx asks for it after a filter changed."""
+    template = partial if request.headers.get("HX-Request") else full
+    return render(request, template, ctx)
+
+
+def _due_filter(values: dict[str, Any]) -> selectors.DueFilter:
+    return selectors.DueFilter(
         which=values["which"] or "overdue",
         point=values["point"] or "",
         agency=values["agency"] or "",
         procedure=values["procedure"] or "",
         q=values["q"] or "",
+        status=values["status"] or "",
+        received_from=values["date_from"],
+        received_to=values["date_to"],
+        sort=values["sort"] or ("-received" if values["which"] == "all" else "step_due"),
     )
+
+
+@guard(read="dossiers.view")
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """Dossiers by deadline or by any filter, paged and sorted; the Excel export (same filters)
+    is recorded as a bulk access."""
+    user = require_user(request.user)
+    values, errors = filters.read(filters.DossierFilterForm(request.GET))
+    flt = _due_filter(values)
     qs = selectors.due_list(user=user, flt=flt)
     if values["format"] == "xlsx":
         return _export_list(user, qs)
     today = timezone.localdate()
-    return render(
-        request,
-        "dossiers/list.html",
-        {
-            "flt": flt,
-            "lists": forms.WHICH,
-            "errors": forms.errors_of(form),
-            "rows": [(d, selectors.late_days(d, today)) for d in qs[:100]],
-            "count": qs.count(),
-            "alerts": selectors.unconfirmed_batches(user=user),
-            "agencies": selectors.agencies(user=user),
-        },
+    counted = selectors.due_counted(user, flt)
+    page = CountedPaginator(selectors.due_page(user, flt), PER_PAGE, counted=counted).get_page(
+        request.GET.get("page")
     )
+    rows = [(d, selectors.late_days(d, today), STATUS_BADGES.get(d.status, "")) for d in page]
+    ctx = {
+        "flt": flt,
+        "lists": filters.LISTS,
+        "statuses": Status.choices,
+        "errors": errors,
+        "page": page,
+        "rows": rows,
+        "alerts": selectors.unconfirmed_batches(user=user),
+        "agencies": selectors.agencies(user=user),
+        "points": selectors.points(user=user),
+        "procedures": selectors.procedures().values_list("code", "name").order_by("name"),
+    }
+    return _list_page(request, "dossiers/list.html", "dossiers/_list_table.html", ctx)
 
 
 def _export_list(user: User, qs: QuerySet[Dossier]) -> HttpResponse:
@@ -153,6 +245,8 @@ def _export_list(user: User, qs: QuerySet[Dossier]) -> HttpResponse:
         [
             d.code,
             d.citizen_name,
+            mask_citizen_id(d.citizen_id),
+            mask_phone(d.phone),
             d.procedure.name,
             d.point.name,
             d.agency.name,
@@ -167,6 +261,8 @@ def _export_list(user: User, qs: QuerySet[Dossier]) -> HttpResponse:
     headers = [
         _("Mã hồ sơ"),
         _("Họ tên công dân"),
+        _("Số CCCD"),
+        _("Điện thoại"),
         _("Thủ tục"),
         _("Điểm"),
         _("Cơ quan"),
@@ -182,7 +278,7 @@ def _export_list(user: User, qs: QuerySet[Dossier]) -> HttpResponse:
 
 @guard(read="dossiers.intake", write="dossiers.intake")
 def intake(request: HttpRequest) -> HttpResponse:
-    """Pick a procedure, then take in the citizen's documents and the fees."""
+    """Pick a procedure, take in the citizen's documents, confirm the fees, then charge them."""
     user = require_user(request.user)
     session = counter_selectors.open_session_of(user)
     code = (request.POST.get("procedure") or request.GET.get("procedure") or "")[:32]
@@ -198,26 +294,43 @@ def intake(request: HttpRequest) -> HttpResponse:
             return outcome
         error = outcome
     query = request.GET.get("q", "")[:100]
-    return render(
-        request,
-        "dossiers/intake.html",
-        {
-            "session": session,
-            "procedure": procedure,
-            "documents": selectors.required_documents(procedure=procedure) if procedure else [],
-            "error": error,
-            "data": request.POST,
-            "procedures": selectors.procedures(query=query)[:200],
-            "forms": RequiredDocument.Form.choices,
-            "request_key": secrets.token_hex(8),
-        },
-    )
+    context: dict[str, Any] = {
+        "session": session,
+        "procedure": procedure,
+        "error": error,
+        "data": request.POST,
+        "procedures": selectors.procedures(query=query)[:200],
+        "forms": RequiredDocument.Form.choices,
+        "request_key": request.POST.get("request_key", "")[:64] or secrets.token_hex(8),
+    }
+    if procedure is not None:
+        context["documents"] = _document_rows(request.POST, procedure)
+        fees = _fees(user, session, procedure, Dossier.Channel.HOME, home_delivery=True)
+        shown = [(f, _charged(f.when, request.POST)) for f in fees]
+        context["fees"] = shown
+        context["fees_total"] = sum(f.amount or 0 for f, charged in shown if charged)
+    return render(request, "dossiers/intake.html", context)
+
+
+# The citizen's fields that `services.check_intake` checks before the fees are shown.
+CHECKED_FIELDS = (
+    "citizen_name",
+    "citizen_id",
+    "phone",
+    "address",
+    "representative_name",
+    "representative_id",
+)
 
 
 def _take_in(
     request: HttpRequest, user: User, session: CounterSession | None, procedure: Procedure
 ) -> HttpResponse | str:
-    """The dossier's page after intake, or why it was refused."""
+    """The confirmation with the fees (step "review"), the dossier's page after intake, or
+    why it was refused; "edit" goes back to the form as it was typed."""
+    step = request.POST.get("step", "")
+    if step == "edit":
+        return ""
     if session is None:
         return _("Bạn cần mở ca giao dịch trước khi tiếp nhận hồ sơ (thu phí vào ca).")
     form = forms.IntakeForm(request.POST)
@@ -226,12 +339,22 @@ def _take_in(
     fields = {k: v for k, v in form.cleaned_data.items() if k != "procedure"}
     fields["channel"] = fields["channel"] or Dossier.Channel.COUNTER
     try:
+        documents = _documents(request.POST, procedure)
+        if step == "review":
+            checked = {k: fields[k] for k in CHECKED_FIELDS}
+            services.check_intake(
+                procedure=procedure, channel=fields["channel"], documents=documents, **checked
+            )
+            return _confirmation(
+                request,
+                user=user,
+                session=session,
+                procedure=procedure,
+                fields=fields,
+                documents=documents,
+            )
         dossier = services.intake(
-            clerk=user,
-            session=session,
-            procedure=procedure,
-            documents=_documents(request.POST, procedure),
-            **fields,
+            clerk=user, session=session, procedure=procedure, documents=documents, **fields
         )
     except DomainError as exc:
         if isinstance(exc, ACCESS_ERRORS):
@@ -239,6 +362,87 @@ def _take_in(
         return exc.message
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("dossiers:detail", code=dossier.code)
+
+
+def _confirmation(
+    request: HttpRequest,
+    *,
+    user: User,
+    session: CounterSession,
+    procedure: Procedure,
+    fields: dict[str, Any],
+    documents: list[DocumentIn],
+) -> HttpResponse:
+    """What will be taken in and charged, with the form's values carried to the real post."""
+    fees = _fees(user, session, procedure, fields["channel"], home_delivery=fields["home_delivery"])
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in {"csrfmiddlewaretoken", "step"}
+        for value in values
+    ]
+    return render(
+        request,
+        "dossiers/intake.html",
+        {
+            "session": session,
+            "procedure": procedure,
+            "confirm": True,
+            "fields": fields,
+            "channel_label": Dossier.Channel(fields["channel"]).label,
+            "chosen": documents,
+            "form_labels": dict(RequiredDocument.Form.choices),
+            "fees": fees,
+            "total": sum(f.amount or 0 for f in fees),
+            "carried": carried,
+        },
+    )
+
+
+def _fees(
+    user: User,
+    session: CounterSession | None,
+    procedure: Procedure,
+    channel: str,
+    *,
+    home_delivery: bool,
+) -> list[selectors.FeeLine]:
+    """The fees priced at the point's kind of unit (the shift's, else the user's own)."""
+    unit = session.unit if session is not None else user.home_unit
+    return selectors.intake_fees(
+        procedure=procedure,
+        unit_kind=unit.kind if unit is not None else "",
+        day=timezone.localdate(),
+        channel=channel,
+        home_delivery=home_delivery,
+    )
+
+
+def _charged(when: str, post: QueryDict) -> bool:
+    """Whether a fee added by a choice of the form is charged with what was typed."""
+    if when == "home_pickup":
+        return post.get("channel") == Dossier.Channel.HOME
+    if when == "home_delivery":
+        return bool(post.get("home_delivery"))
+    return True
+
+
+def _document_rows(post: QueryDict, procedure: Procedure) -> list[dict[str, Any]]:
+    """Each required document as the form shows it: ticked, its form and copies as typed."""
+    rows = []
+    for req in selectors.required_documents(procedure=procedure):
+        name = f"doc_{req.pk}"
+        default_form = "copy" if req.form == RequiredDocument.Form.COPY else "original"
+        rows.append(
+            {
+                "req": req,
+                "name": name,
+                "checked": bool(post.get(name)),
+                "form": post.get(f"{name}_form", default_form),
+                "count": post.get(f"{name}_count", str(req.copies))[:3],
+            }
+        )
+    return rows
 
 
 def _documents(post: QueryDict, procedure: Procedure) -> list[DocumentIn]:
@@ -324,22 +528,70 @@ def slip(request: HttpRequest, code: str) -> HttpResponse:
     """The citizen's slip; its QR code carries the look-up token, so he types only 4 digits."""
     d = selectors.dossier(user=request.user, code=code)
     query = urlencode({"code": d.code, "t": selectors.lookup_token(d.code)})
-    url = request.build_absolute_uri(reverse("lookup")) + "?" + query
+    lookup_url = request.build_absolute_uri(reverse("lookup"))
+    url = lookup_url + "?" + query
     return render(
         request,
         "dossiers/slip.html",
-        {"d": d, "documents": selectors.documents(dossier=d), "qr": _qr(url), "url": url},
+        {
+            "d": d,
+            "documents": selectors.documents(dossier=d),
+            "qr": _qr(url),
+            "url": url,
+            "lookup_url": lookup_url,
+        },
     )
+
+
+BATCH_BADGES: dict[str, str] = {
+    Batch.State.OPEN: "info",
+    Batch.State.SENT: "warn",
+    Batch.State.CONFIRMED: "ok",
+}
 
 
 @guard(read="dossiers.view")
 def batches(request: HttpRequest) -> HttpResponse:
-    """Hand-over slips; the post picks an agency to see its waiting dossiers and results."""
+    """Hand-over slips, filtered, sorted and paged; the post picks an agency to see its waiting
+    dossiers and results."""
     user = require_user(request.user)
+    values, errors = filters.read(filters.BatchFilterForm(request.GET))
+    flt = selectors.BatchFilter(
+        state=values["state"] or "",
+        direction=values["direction"] or "",
+        agency=values["agency"] or "",
+        created_from=values["date_from"],
+        created_to=values["date_to"],
+        sort=values["sort"] or "-created",
+    )
+    qs = selectors.batch_list(user=user, flt=flt)
+    if values["format"] == "xlsx":
+        return _export_batches(qs)
+    can_batch = allows(user, "dossiers.batch")
+    late = selectors.unconfirmed_codes(user=user)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "flt": flt,
+        "errors": errors,
+        "page": page,
+        "rows": [(b, "bad" if b.code in late else BATCH_BADGES[b.state]) for b in page],
+        "states": Batch.State.choices,
+        "directions": Batch.Direction.choices,
+        "agencies": selectors.agencies(user=user),
+        "can_batch": can_batch,
+        "alerts": selectors.unconfirmed_batches(user=user),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dossiers/_batches_table.html", ctx)
+    return render(request, "dossiers/batches.html", ctx | _ready(request, user, can_batch))
+
+
+def _ready(request: HttpRequest, user: User, can_batch: bool) -> dict[str, Any]:
+    """The chosen agency's dossiers waiting to go, and results waiting to come back (the same
+    agency filters the slips below)."""
     agency_code = request.GET.get("agency", "")[:32]
     ready: list[Dossier] = []
     back: list[Dossier] = []
-    can_batch = allows(user, "dossiers.batch")
     if agency_code and can_batch:
         try:
             chosen = selectors.agency(user=user, code=agency_code)
@@ -347,19 +599,35 @@ def batches(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Cơ quan: ") + exc.message)
         else:
             ready, back = selectors.ready_for_batch(user=user, agency=chosen)
-    return render(
-        request,
-        "dossiers/batches.html",
-        {
-            "batches": selectors.batches(user=user)[:100],
-            "agencies": selectors.agencies(user=user),
-            "agency": agency_code,
-            "ready": ready,
-            "back": back,
-            "can_batch": can_batch,
-            "alerts": selectors.unconfirmed_batches(user=user),
-        },
+    return {"agency": agency_code, "ready": ready, "back": back}
+
+
+def _export_batches(qs: QuerySet[Batch]) -> HttpResponse:
+    rows = (
+        [
+            b.code,
+            b.get_direction_display(),
+            b.agency.name,
+            b.unit.name,
+            b.get_state_display(),
+            timezone.localtime(b.created_at).replace(tzinfo=None),
+            timezone.localtime(b.sent_at).replace(tzinfo=None) if b.sent_at else None,
+            timezone.localtime(b.confirmed_at).replace(tzinfo=None) if b.confirmed_at else None,
+        ]
+        for b in qs.iterator(chunk_size=2000)
     )
+    headers = [
+        _("Số biên bản"),
+        _("Chiều giao nhận"),
+        _("Cơ quan"),
+        _("Đơn vị"),
+        _("Trạng thái"),
+        _("Lập lúc"),
+        _("Giao lúc"),
+        _("Xác nhận lúc"),
+    ]
+    content = export_xlsx(title=_("Biên bản giao nhận"), headers=headers, rows=rows)
+    return xlsx_response(content, "bien-ban-giao-nhan.xlsx")
 
 
 @guard(write="dossiers.batch")
@@ -472,14 +740,61 @@ def _receipts(post: QueryDict, batch: Batch) -> services.Receipts:
 
 @guard(read="dossiers.view")
 def complaints(request: HttpRequest) -> HttpResponse:
-    """Complaints with their deadlines; a complaint is filed from its dossier's page."""
+    """Complaints with their deadlines, filtered by state, kind and date; a complaint is filed
+    from its dossier's page."""
     user = require_user(request.user)
-    listed = selectors.complaints(user=user).order_by("resolved_at", "due_date")[:200]
-    return render(
-        request,
-        "dossiers/complaints.html",
-        {"complaints": listed, "today": timezone.localdate()},
+    values, errors = filters.read(filters.ComplaintFilterForm(request.GET))
+    flt = selectors.ComplaintFilter(
+        state=values["state"] or "",
+        kind=values["kind"] or "",
+        received_from=values["date_from"],
+        received_to=values["date_to"],
+        sort=values["sort"] or "",
     )
+    qs = selectors.complaint_list(user=user, flt=flt)
+    if values["format"] == "xlsx":
+        return _export_complaints(qs)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "flt": flt,
+        "errors": errors,
+        "page": page,
+        "complaints": page.object_list,
+        "states": filters.COMPLAINT_STATES,
+        "kinds": Complaint.Kind.choices,
+        "today": timezone.localdate(),
+    }
+    return _list_page(request, "dossiers/complaints.html", "dossiers/_complaints_table.html", ctx)
+
+
+def _export_complaints(qs: QuerySet[Complaint]) -> HttpResponse:
+    rows = (
+        [
+            c.dossier.code,
+            c.dossier.point.name,
+            c.get_kind_display(),
+            c.description,
+            timezone.localtime(c.received_at).date(),
+            c.due_date,
+            timezone.localtime(c.resolved_at).date() if c.resolved_at else None,
+            c.resolution,
+            c.compensation,
+        ]
+        for c in qs.iterator(chunk_size=2000)
+    )
+    headers = [
+        _("Mã hồ sơ"),
+        _("Điểm"),
+        _("Loại"),
+        _("Nội dung"),
+        _("Ngày nhận"),
+        _("Hạn giải quyết"),
+        _("Ngày giải quyết"),
+        _("Kết quả"),
+        _("Bồi thường (đồng)"),
+    ]
+    content = export_xlsx(title=_("Khiếu nại"), headers=headers, rows=rows)
+    return xlsx_response(content, "khieu-nai.xlsx")
 
 
 @guard(write="dossiers.file_complaint")
@@ -527,11 +842,42 @@ def complaint_resolve(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("dossiers:complaints")
 
 
+OUTBOX_KEPT = 2000
+
+
 @guard(read="dossiers.outbox")
 def outbox(request: HttpRequest) -> HttpResponse:
-    """Messages sent to citizens about the dossiers in scope, phones masked."""
-    rows = selectors.outbox(user=request.user)
-    return render(request, "dossiers/outbox.html", {"messages_out": rows})
+    """The latest messages sent to citizens about the dossiers in scope, phones masked, paged;
+    filtered by day sent."""
+    values, errors = filters.read(filters.OutboxFilterForm(request.GET))
+    lo, hi = values["date_from"], values["date_to"]
+    rows = [
+        m
+        for m in selectors.outbox(user=request.user, limit=OUTBOX_KEPT)
+        if (lo is None or timezone.localtime(m.at).date() >= lo)
+        and (hi is None or timezone.localtime(m.at).date() <= hi)
+    ]
+    if values["format"] == "xlsx":
+        headers = [_("Lúc"), _("Đến số"), _("Chủ đề"), _("Nội dung"), _("Hồ sơ")]
+        content = export_xlsx(
+            title=_("Tin nhắn gửi công dân"),
+            headers=headers,
+            rows=(
+                [timezone.localtime(m.at).replace(tzinfo=None), m.to, m.topic, m.body, m.ref]
+                for m in rows
+            ),
+        )
+        return xlsx_response(content, "tin-nhan.xlsx")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "messages_out": page.object_list,
+        "errors": errors,
+        "lo": lo,
+        "hi": hi,
+        "kept": OUTBOX_KEPT,
+    }
+    return render(request, "dossiers/outbox.html", ctx)
 
 
 @guard(read="dossiers.view")
@@ -611,14 +957,36 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         if error or (result is not None and result.errors):
             status = 422
     query = request.GET.get("q", "")[:100]
-    return render(
-        request,
-        "dossiers/procedures.html",
-        {
-            "procedures": selectors.procedures(query=query).prefetch_related("documents")[:300],
-            "report": result,
-            "error": error,
-            "q": query,
-        },
-        status=status,
+    agency, sort = request.GET.get("agency", "")[:32], request.GET.get("sort", "")[:20] or "name"
+    qs = selectors.procedure_list(query=query, agency=agency, sort=sort)
+    if request.GET.get("format") == "xlsx":
+        return _export_procedures(qs)
+    page = Paginator(qs.prefetch_related("documents"), PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "procedures": page.object_list,
+        "report": result,
+        "error": error,
+        "q": query,
+        "agency": agency,
+        "sort": sort,
+        "agencies": selectors.agencies(user=user),
+    }
+    return render(request, "dossiers/procedures.html", ctx, status=status)
+
+
+def _export_procedures(qs: QuerySet[Procedure]) -> HttpResponse:
+    rows = (
+        [p.code, p.name, p.field, p.agency.name, p.processing_days, p.agency_fee]
+        for p in qs.iterator(chunk_size=500)
     )
+    headers = [
+        _("Mã thủ tục"),
+        _("Tên thủ tục"),
+        _("Lĩnh vực"),
+        _("Cơ quan"),
+        _("Thời hạn (ngày làm việc)"),
+        _("Phí, lệ phí (đồng)"),
+    ]
+    content = export_xlsx(title=_("Thủ tục hành chính"), headers=headers, rows=rows)
+    return xlsx_response(content, "thu-tuc.xlsx")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
     name = "buudien.network"
     label = "network"
-    verbose_name = "Mạng lưới bưu điện"
+    verbose_name = _("Mạng lưới bưu điện")

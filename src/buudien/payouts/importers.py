@@ -71,6 +71,10 @@ class PayoutListImport(ImportSpec):
         return self.registered if key == "citizen_id" else frozenset()
 
 
+# The settlement file sent to the bank: the bank answers in the same layout (BankResultsImport).
+SETTLEMENT_HEADERS = ["Mã dòng", "Họ tên", "Số CCCD", "Số tài khoản", "Số tiền", "Kết quả"]
+
+
 class BankResultsImport(ImportSpec):
     """The bank's answer to a settlement file: each account line paid or failed."""
 

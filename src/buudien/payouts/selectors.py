@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -124,6 +126,102 @@ def lines(
     return qs.order_by("point__code", "beneficiary__hamlet", "beneficiary__name")
 
 
+# Sorts of the list pages: a key of the sortable headings, "-key" the reverse.
+LINE_SORTS: dict[str, tuple[str, ...]] = {
+    # The list's own order: by point, then state, then as the agency's file had it; read
+    # from the (list, point, status) index alone, so any page of a 100,000-line list is quick.
+    "list": ("point_id", "status", "pk"),
+    "point": ("point__code", "beneficiary__hamlet", "beneficiary__name", "pk"),
+    "name": ("beneficiary__name", "pk"),
+    "hamlet": ("beneficiary__hamlet", "beneficiary__name", "pk"),
+    "amount": ("amount", "pk"),
+    "status": ("status", "pk"),
+    "paid": ("paid_at", "pk"),
+}
+LIST_SORTS: dict[str, tuple[str, ...]] = {
+    "month": ("month", "programme__name"),
+    "programme": ("programme__name", "-month"),
+    "state": ("state", "-month"),
+    "lines": ("lines", "-month"),
+    "total": ("total", "-month"),
+}
+PEOPLE_SORTS: dict[str, tuple[str, ...]] = {
+    # The folded name leads the indexed search text: alphabetical as Vietnamese reads it.
+    "name": ("search_text",),
+    "point": ("point__code", "hamlet", "name", "pk"),
+    "hamlet": ("hamlet", "name", "pk"),
+    "status": ("status", "name", "pk"),
+    "method": ("method", "name", "pk"),
+}
+
+
+def ordering(sorts: Mapping[str, Sequence[str]], key: str, default: str) -> list[str]:
+    """The order_by fields of a sort key ("-" first reverses every field); unknown: default."""
+    name = key.removeprefix("-")
+    if name not in sorts:
+        return list(sorts[default])
+    fields = sorts[name]
+    if key == name:
+        return list(fields)
+    return [f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields]
+
+
+@dataclass(frozen=True)
+class LineFilter:
+    """What the lines of a list are narrowed to: typed text, states, place, paid dates."""
+
+    q: str = ""
+    status: str = ""
+    person: str = ""  # the beneficiary's own state: active, suspended, deceased
+    method: str = ""
+    point: Any = None  # a PostUnit in the user's scope
+    hamlet: str = ""
+    paid_from: dt.date | None = None
+    paid_to: dt.date | None = None
+    sort: str = "list"
+
+
+def filtered_lines(*, user: Actor, payout_list: PayoutList, flt: LineFilter) -> QuerySet[Payout]:
+    """The lines of a list in the user's scope, narrowed by the filter and sorted."""
+    qs = lines(
+        user=user,
+        payout_list=payout_list,
+        q=flt.q,
+        status=flt.status,
+        method=flt.method,
+        point=flt.point,
+    )
+    if flt.person in Beneficiary.Status.values:
+        qs = qs.filter(beneficiary__status=flt.person)
+    if flt.hamlet:
+        qs = qs.filter(beneficiary__hamlet=flt.hamlet)
+    if flt.paid_from:
+        qs = qs.filter(paid_at__date__gte=flt.paid_from)
+    if flt.paid_to:
+        qs = qs.filter(paid_at__date__lte=flt.paid_to)
+    return qs.order_by(*ordering(LINE_SORTS, flt.sort, "list"))
+
+
+def lines_by_pk(*, user: Actor, keys: Sequence[int]) -> list[Payout]:
+    """These lines (a page of a list, found by key first), in the order of the keys."""
+    found = scoped_lines(user=user).select_related("beneficiary", "point").in_bulk(list(keys))
+    return [found[k] for k in keys if k in found]
+
+
+def hamlets(*, user: Actor, payout_list: PayoutList, point: Any) -> list[str]:
+    """The hamlets of a point's lines in a list, for the hamlet filter."""
+    if point is None:
+        return []
+    found = (
+        lines(user=user, payout_list=payout_list, point=point)
+        .exclude(beneficiary__hamlet="")
+        .values_list("beneficiary__hamlet", flat=True)
+        .order_by("beneficiary__hamlet")
+        .distinct()
+    )
+    return list(found[:300])
+
+
 def line(*, user: Actor, pk: Any) -> Payout:
     number = _line_id(pk)
     found = (
@@ -156,18 +254,100 @@ def progress(*, user: Actor, payout_list: PayoutList) -> dict[str, Any]:
     return {"state": payout_list.state, **agg}
 
 
+def progress_of(*, user: Actor, payout_lists: Iterable[PayoutList]) -> dict[Any, dict[str, int]]:
+    """Lines by state, and their money, of several lists in the user's scope, in two queries.
+
+    A list the user sees whole has its money on the list itself, and its lines are counted
+    from the (list, point, status) index alone; only a list seen in part has amounts summed."""
+    chosen = {pl.pk: pl for pl in payout_lists}
+    whole = [pk for pk, pl in chosen.items() if _sees_whole(user, pl)]
+    part = [pk for pk in chosen if pk not in whole]
+    found: dict[Any, dict[str, int]] = {
+        pk: {"lines": 0, "total": pl.total if pk in whole else 0}
+        | {"paid_n": 0, "returned_n": 0, "pending_n": 0}
+        for pk, pl in chosen.items()
+    }
+    by_state = ("list", "status")
+    rows: list[dict[str, Any]] = []
+    if whole:
+        whole_rows = Payout.objects.filter(list__in=whole).values(*by_state)
+        rows += whole_rows.annotate(n=Count("pk")).order_by()
+    if part:
+        rows += (
+            scoped_lines(user=user)
+            .filter(list__in=part)
+            .values(*by_state)
+            .annotate(n=Count("pk"), s=Sum("amount"))
+            .order_by()
+        )
+    for r in rows:
+        row = found[r["list"]]
+        row["lines"] += r["n"]
+        row[f"{r['status']}_n"] += r["n"]
+        row["total"] += r.get("s") or 0
+    return found
+
+
+def _sees_whole(user: Actor, payout_list: PayoutList) -> bool:
+    """Whether every line of the list is in the user's scope: an agency officer's own list,
+    or a list whose agency is served by a unit the user's scope covers (its points are below)."""
+    scope = scope_of(user)
+    if scope.everything or scope.partner_id is not None:
+        return True
+    served = list_target(payout_list).path
+    return bool(served) and scope.covers(served)
+
+
+def filtered_lists(
+    *,
+    user: Actor,
+    programme: str = "",
+    state: str = "",
+    month: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[PayoutList]:
+    """The lists the user deals with, by programme code, state and month, sorted."""
+    qs = lists(user=user)
+    if programme:
+        qs = qs.filter(programme__code=programme)
+    if state in PayoutList.State.values:
+        qs = qs.filter(state=state)
+    if month is not None:
+        qs = qs.filter(month=month.replace(day=1))
+    return qs.order_by(*ordering(LIST_SORTS, sort or "-month", "month"))
+
+
 # Beneficiaries -----------------------------------------------------------------------------
 
 
-def beneficiaries(*, user: Actor, q: str = "") -> QuerySet[Beneficiary]:
-    """People paid at the points in scope (post staff only: they are the post's records)."""
+def beneficiaries(
+    *,
+    user: Actor,
+    q: str = "",
+    point: Any = None,
+    status: str = "",
+    method: str = "",
+    programme: Programme | None = None,
+    sort: str = "name",
+) -> QuerySet[Beneficiary]:
+    """People paid at the points in scope (post staff only: they are the post's records),
+    narrowed by point, own state, how they are paid and the programme that pays them."""
     scope = scope_of(user)
     if not scope.everything and scope.partner_id is not None:
         return Beneficiary.objects.none()
     qs = scoped_by_unit(Beneficiary.objects.select_related("point"), user, unit_field="point")
     for term in search_terms(clean_text(q)):
         qs = qs.filter(search_text__contains=term)
-    return qs.order_by("name")
+    if point is not None:
+        qs = qs.filter(point=point)
+    if status in Beneficiary.Status.values:
+        qs = qs.filter(status=status)
+    if method in Beneficiary.Method.values:
+        qs = qs.filter(method=method)
+    if programme is not None:
+        latest = PayoutList.objects.filter(programme=programme).order_by("-month").first()
+        qs = qs.filter(payouts__list=latest) if latest else qs.none()
+    return qs.order_by(*ordering(PEOPLE_SORTS, sort, "name"))
 
 
 def beneficiary(*, user: Actor, pk: Any) -> Beneficiary:
@@ -187,13 +367,13 @@ def beneficiary_lines(*, user: Actor, beneficiary: Beneficiary) -> QuerySet[Payo
     )
 
 
-def cashless(*, user: Actor, month: dt.date) -> list[dict[str, Any]]:
-    """Accounts and the share of lines paid without cash, per point in scope, for a month."""
-    points = list(network_selectors.units(user=user).filter(kind="commune_point")[:300])
-    month = month.replace(day=1)
+def cashless(*, month: dt.date, points: Sequence[Any]) -> list[dict[str, Any]]:
+    """Accounts and the share of lines paid without cash, for a month, at each of these points
+    (a page of the points in the user's scope): two grouped queries, whatever the number."""
+    month_lists = list(PayoutList.objects.filter(month=month.replace(day=1)).values_list("pk"))
     lines_of = {
         r["point"]: r
-        for r in Payout.objects.filter(point__in=points, list__month=month)
+        for r in Payout.objects.filter(list__in=[pk for (pk,) in month_lists], point__in=points)
         .values("point")
         .annotate(n=Count("pk"), account=Count("pk", filter=Q(method="account")))
         .order_by()
@@ -208,13 +388,13 @@ def cashless(*, user: Actor, month: dt.date) -> list[dict[str, Any]]:
     rows = []
     for p in points:
         found = lines_of.get(p.pk, {"n": 0, "account": 0})
-        total = found["n"]
         rows.append(
             {
                 "point": p,
                 "accounts": accounts.get(p.pk, 0),
-                "lines": total,
-                "share": round(100 * found["account"] / total) if total else 0,
+                "lines": found["n"],
+                "account_lines": found["account"],
+                "share": round(100 * found["account"] / found["n"]) if found["n"] else 0,
             }
         )
     return rows

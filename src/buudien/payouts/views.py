@@ -7,16 +7,17 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buudien.core import permissions
 from buudien.core.audit import history
@@ -27,7 +28,7 @@ from buudien.core.permissions import Target, guard
 from buudien.core.scoping import require_user
 from buudien.counter import selectors as counter_selectors
 from buudien.network import selectors as network_selectors
-from buudien.payouts import selectors, services
+from buudien.payouts import forms, selectors, services
 from buudien.payouts.models import Beneficiary, Payout, PayoutList
 
 if TYPE_CHECKING:
@@ -38,16 +39,67 @@ if TYPE_CHECKING:
 ACCESS_ERRORS = (Forbidden, OutOfScope, NotFound)
 # Reasons a clerk can choose at the counter (a failed transfer comes from the bank's file).
 RETURN_REASONS = [(v, label) for v, label in Payout.Reason.choices if v != Payout.Reason.FAILED]
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, items: Any) -> Page[Any]:
+    """One page of a list (50 lines); a page number out of range shows the last page."""
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _export_requested(request: HttpRequest) -> bool:
+    return request.GET.get("export") == "xlsx"
 
 
 @guard(read="payouts.view")
 def index(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
-    rows = [
-        (pl, selectors.progress(user=user, payout_list=pl))
-        for pl in selectors.lists(user=user)[:60]
+    form = forms.ListFilters(request.GET, user=user)
+    found = selectors.filtered_lists(
+        user=user,
+        programme=form.value("programme") or "",
+        state=form.value("state") or "",
+        month=form.value("month"),
+        sort=form.value("sort") or "",
+    )
+    if _export_requested(request):
+        return _lists_xlsx(user, list(found))
+    page = _page(request, found)
+    progress = selectors.progress_of(user=user, payout_lists=page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(pl, progress[pl.pk]) for pl in page.object_list],
+        "sort": form.value("sort") or "-month",
+    }
+    return render(request, "payouts/index.html", context)
+
+
+def _lists_xlsx(user: User, found: list[PayoutList]) -> HttpResponse:
+    progress = selectors.progress_of(user=user, payout_lists=found)
+    headers = [
+        _("Chương trình"),
+        _("Tháng"),
+        _("Trạng thái"),
+        _("Số dòng"),
+        _("Tổng tiền"),
+        _("Đã chi"),
+        _("Trả lại"),
+        _("Chờ chi"),
     ]
-    return render(request, "payouts/index.html", {"rows": rows})
+    rows = (
+        [
+            pl.programme.name,
+            f"{pl.month:%m/%Y}",
+            pl.get_state_display(),
+            *(progress[pl.pk][k] for k in ("lines", "total", "paid_n", "returned_n", "pending_n")),
+        ]
+        for pl in found
+    )
+    return xlsx_response(
+        export_xlsx(title=_("Danh sách chi trả"), headers=headers, rows=rows, sheet=_("Chi trả")),
+        "danh-sach-chi-tra.xlsx",
+    )
 
 
 def _importable(user: User) -> list[Any]:
@@ -117,12 +169,8 @@ def _import(request: HttpRequest, user: User, programme: Any) -> services.Import
 
 def parse_month(text: str, *, field: str) -> dt.date:
     """'2025-03' (or a day of it) as the first of the month; anything else names the field."""
-    text = text.strip()
-    try:
-        day = dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
-    except ValueError:
-        day = None
-    if day is None or len(text) not in (7, 10) or not 2000 <= day.year <= 2100:
+    day = forms.first_of_month(text)
+    if day is None:
         raise DomainError(_("Tháng không hợp lệ; ghi theo dạng 2025-03."), field=field)
     return day
 
@@ -162,18 +210,29 @@ def _line_row(
 def payout_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = require_user(request.user)
     pl = selectors.payout_list(user=user, pk=list_id)
-    q = selectors.clean_text(request.GET.get("q", ""))
-    found = selectors.lines(user=user, payout_list=pl, q=q, status=request.GET.get("status", ""))
+    form = forms.LineFilters(request.GET, user=user)
+    flt = form.line_filter()
+    found = selectors.filtered_lines(user=user, payout_list=pl, flt=flt)
+    if _export_requested(request):
+        return _lines_xlsx(pl, found)
+    # A page of keys first (from the index alone), then only its 50 lines with their people.
+    page = _page(request, found.values_list("pk", flat=True))
+    shown = selectors.lines_by_pk(user=user, keys=list(page.object_list))
     session = counter_selectors.open_session_of(user=user)
     today = timezone.localdate()
     target = selectors.list_target(pl)
     context = {
         "pl": pl,
-        "rows": [_line_row(user, pl, x, session, today) for x in found[:50]],
-        "q": q,
-        "progress": selectors.progress(user=user, payout_list=pl),
+        "form": form,
+        "flt": flt,
+        "page": page,
+        "rows": [_line_row(user, pl, x, session, today) for x in shown],
+        "points": forms.point_choices(user),
+        "hamlets": selectors.hamlets(user=user, payout_list=pl, point=flt.point),
+        "progress": selectors.progress_of(user=user, payout_lists=[pl])[pl.pk],
         "session": session,
         "reasons": RETURN_REASONS,
+        "back": request.GET.urlencode(),
         "can_pay": permissions.allows(user, "payouts.pay"),
         "can_settle": permissions.allows(user, "payouts.settlement", target),
         "can_bank": permissions.allows(user, "payouts.bank_results", target),
@@ -187,10 +246,56 @@ def payout_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     return render(request, "payouts/list.html", context)
 
 
-def _back_to_list(line: Payout, q: str = "") -> HttpResponse:
+LINE_HEADERS = [
+    gettext_lazy("Họ tên"),
+    gettext_lazy("Số CCCD"),
+    gettext_lazy("Thôn, bản"),
+    gettext_lazy("Mã điểm"),
+    gettext_lazy("Điểm"),
+    gettext_lazy("Số tiền"),
+    gettext_lazy("Hình thức"),
+    gettext_lazy("Trạng thái"),
+    gettext_lazy("Tình trạng người hưởng"),
+    gettext_lazy("Ngày chi"),
+    gettext_lazy("Người nhận"),
+    gettext_lazy("Lý do trả lại"),
+]
+
+
+def _lines_xlsx(pl: PayoutList, found: Any) -> HttpResponse:
+    """The filtered lines as a workbook, citizen ids masked as on the page."""
+    rows = (
+        [
+            x.beneficiary.name,
+            mask_citizen_id(x.beneficiary.citizen_id),
+            x.beneficiary.hamlet,
+            x.point.code,
+            x.point.name,
+            x.amount,
+            x.get_method_display(),
+            x.get_status_display(),
+            x.beneficiary.get_status_display(),
+            timezone.localtime(x.paid_at).strftime("%d/%m/%Y %H:%M") if x.paid_at else "",
+            x.receiver,
+            x.get_return_reason_display(),
+        ]
+        for x in found.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        export_xlsx(title=str(pl), headers=[str(h) for h in LINE_HEADERS], rows=rows),
+        f"chi-tra-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
+    )
+
+
+def _back_to_list(line: Payout, back: str = "", q: str = "") -> HttpResponse:
+    """Back to the list's page the form was posted from, with its filters, sort and page."""
     url = reverse("payouts:list", kwargs={"list_id": line.list_id})
-    q = selectors.clean_text(q)
-    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+    kept = QueryDict(selectors.clean_text(back, 1000), mutable=True)
+    kept.pop("export", None)
+    if q and "q" not in kept:
+        kept["q"] = selectors.clean_text(q)
+    query = kept.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @guard(write="payouts.pay")
@@ -214,7 +319,7 @@ def pay(request: HttpRequest, line_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã chi trả %(name)s.") % {"name": line.beneficiary.name})
-    return _back_to_list(line, request.POST.get("q", ""))
+    return _back_to_list(line, request.POST.get("back", ""), request.POST.get("q", ""))
 
 
 @guard(write="payouts.return")
@@ -229,7 +334,7 @@ def return_line(request: HttpRequest, line_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã trả lại dòng của %(n)s.") % {"n": line.beneficiary.name})
-    return _back_to_list(line)
+    return _back_to_list(line, request.POST.get("back", ""))
 
 
 @guard(write="payouts.close")
@@ -250,16 +355,16 @@ def close(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
 
 
 RECONCILIATION_HEADERS = [
-    "Mã điểm",
-    "Điểm",
-    "Chi tại quầy (số)",
-    "Chi tại quầy (tiền)",
-    "Chi tại nhà (số)",
-    "Chi tại nhà (tiền)",
-    "Chi qua tài khoản (số)",
-    "Chi qua tài khoản (tiền)",
-    "Trả lại (số)",
-    "Trả lại (tiền)",
+    gettext_lazy("Mã điểm"),
+    gettext_lazy("Điểm"),
+    gettext_lazy("Chi tại quầy (số)"),
+    gettext_lazy("Chi tại quầy (tiền)"),
+    gettext_lazy("Chi tại nhà (số)"),
+    gettext_lazy("Chi tại nhà (tiền)"),
+    gettext_lazy("Chi qua tài khoản (số)"),
+    gettext_lazy("Chi qua tài khoản (tiền)"),
+    gettext_lazy("Trả lại (số)"),
+    gettext_lazy("Trả lại (tiền)"),
 ]
 KEYS = ["paid_counter", "paid_home", "paid_account", "returned"]
 
@@ -280,10 +385,13 @@ def _reconciliation_xlsx(rec: services.Reconciliation) -> HttpResponse:
         [r["code"], r["name"], *[r.get(f"{k}_{x}", 0) for k in KEYS for x in "ns"]]
         for r in rec.rows
     ]
-    rows.append(["", "Tổng", *[rec.totals[f"{k}_{x}"] for k in KEYS for x in "ns"]])
+    rows.append(["", _("Tổng"), *[rec.totals[f"{k}_{x}"] for k in KEYS for x in "ns"]])
     return xlsx_response(
         export_xlsx(
-            title=f"Đối soát {pl}", headers=RECONCILIATION_HEADERS, rows=rows, sheet="Đối soát"
+            title=_("Đối soát %(list)s") % {"list": pl},
+            headers=[str(h) for h in RECONCILIATION_HEADERS],
+            rows=rows,
+            sheet=_("Đối soát"),
         ),
         f"doi-soat-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
     )
@@ -300,6 +408,7 @@ def _reconciliation_pdf(rec: services.Reconciliation) -> HttpResponse:
             "rec": rec,
             "keys": KEYS,
             "font_dir": (settings.BASE_DIR / "static" / "fonts").as_uri(),
+            "landscape": True,
         },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
@@ -321,15 +430,52 @@ def home_round(request: HttpRequest, list_id: uuid.UUID, code: str) -> HttpRespo
 @guard(read="payouts.cashless")
 def cashless(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
-    month = timezone.localdate().replace(day=1)
-    error = None
-    if request.GET.get("month"):
-        try:
-            month = parse_month(request.GET["month"], field="month")
-        except DomainError as exc:
-            error = exc
-    rows = selectors.cashless(user=user, month=month)
-    return render(request, "payouts/cashless.html", {"rows": rows, "month": month, "error": error})
+    form = forms.CashlessFilters(request.GET, user=user)
+    month = form.value("month") or timezone.localdate().replace(day=1)
+    sort = form.value("sort") or "code"
+    points = network_selectors.units(
+        user,
+        network_selectors.UnitFilter(
+            kind="commune_point", area=form.value("area") or "", q=form.value("q") or "", sort=sort
+        ),
+    )
+    if _export_requested(request):
+        return _cashless_xlsx(month, list(points))
+    page = _page(request, points)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.cashless(month=month, points=list(page.object_list)),
+        "month": month,
+        "sort": sort,
+    }
+    return render(request, "payouts/cashless.html", context)
+
+
+def _cashless_xlsx(month: dt.date, points: list[Any]) -> HttpResponse:
+    headers = [
+        _("Mã điểm"),
+        _("Điểm"),
+        _("Tài khoản đã mở"),
+        _("Số dòng chi trả"),
+        _("Số dòng qua tài khoản"),
+        _("% không dùng tiền mặt"),
+    ]
+    rows = (
+        [
+            r["point"].code,
+            r["point"].name,
+            r["accounts"],
+            r["lines"],
+            r["account_lines"],
+            r["share"],
+        ]
+        for r in selectors.cashless(month=month, points=points)
+    )
+    return xlsx_response(
+        export_xlsx(title=_("Chi trả không dùng tiền mặt"), headers=headers, rows=rows),
+        f"khong-tien-mat-{month:%Y-%m}.xlsx",
+    )
 
 
 @guard(read="payouts.settlement")
@@ -338,10 +484,10 @@ def settlement(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     pl = selectors.payout_list(user=user, pk=list_id)
     return xlsx_response(
         export_xlsx(
-            title="Lệnh chi",
+            title=_("Lệnh chi"),
             headers=services.SETTLEMENT_HEADERS,
             rows=services.settlement_rows(actor=user, payout_list=pl),
-            sheet="Chi qua TK",
+            sheet=_("Chi qua TK"),
         ),
         f"lenh-chi-{pl.programme.code}-{pl.month:%Y-%m}.xlsx",
     )
@@ -375,12 +521,55 @@ def bank_results(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
 
 @guard(read="payouts.beneficiaries")
 def beneficiaries(request: HttpRequest) -> HttpResponse:
-    q = selectors.clean_text(request.GET.get("q", ""))
-    people = selectors.beneficiaries(user=request.user, q=q)[:100]
-    return render(
-        request,
-        "payouts/beneficiaries.html",
-        {"people": [(b, mask_citizen_id(b.citizen_id)) for b in people], "q": q},
+    user = require_user(request.user)
+    form = forms.PeopleFilters(request.GET, user=user)
+    found = selectors.beneficiaries(
+        user=user,
+        q=selectors.clean_text(form.value("q")),
+        point=form.value("point"),
+        status=form.value("status") or "",
+        method=form.value("method") or "",
+        programme=form.chosen_programme(),
+        sort=form.value("sort") or "name",
+    )
+    if _export_requested(request):
+        return _people_xlsx(found)
+    page = _page(request, found)
+    context = {
+        "form": form,
+        "page": page,
+        "people": [(b, mask_citizen_id(b.citizen_id)) for b in page.object_list],
+        "points": forms.point_choices(user),
+        "sort": form.value("sort") or "name",
+    }
+    return render(request, "payouts/beneficiaries.html", context)
+
+
+def _people_xlsx(found: Any) -> HttpResponse:
+    headers = [
+        _("Họ tên"),
+        _("Số CCCD"),
+        _("Mã điểm"),
+        _("Điểm"),
+        _("Thôn, bản"),
+        _("Hình thức nhận"),
+        _("Tình trạng"),
+    ]
+    rows = (
+        [
+            b.name,
+            mask_citizen_id(b.citizen_id),
+            b.point.code,
+            b.point.name,
+            b.hamlet,
+            b.get_method_display(),
+            b.get_status_display(),
+        ]
+        for b in found.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        export_xlsx(title=_("Đối tượng hưởng"), headers=headers, rows=rows),
+        "doi-tuong-huong.xlsx",
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buudien.core.money import parse_amount
+from buudien.core.money import format_number, parse_amount
 from buudien.plans.models import Indicator
 from buudien.plans.selectors import REVENUE_LINES
 from buudien.plans.services import MAX_YEAR, MIN_YEAR
@@ -54,7 +54,6 @@ class PlanForm(forms.Form):
             ("entered", _("Nhập 12 tháng bên dưới")),
         ],
     )
-    months = forms.CharField(label=_("12 tháng (cách nhau bằng dấu ;)"), required=False)
     effective_from = forms.DateField(
         label=_("Áp dụng từ (khi điều chỉnh)"),
         required=False,
@@ -62,20 +61,66 @@ class PlanForm(forms.Form):
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
 
+    MONTHS: ClassVar[tuple[str, ...]] = tuple(f"m{m}" for m in range(1, 13))
+    months_sum: int | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for m, name in enumerate(self.MONTHS, start=1):
+            self.fields[name] = forms.CharField(
+                label=f"T{m}",
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "month"}),
+            )
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.fields if n not in self.MONTHS]
+
+    def month_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.MONTHS]
+
     def clean_target(self) -> int:
         try:
             return parse_signed_amount(self.cleaned_data["target"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
-    def clean_months(self) -> list[int] | None:
-        raw = self.cleaned_data.get("months") or ""
-        if not raw.strip():
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["months"] = None
+        if data.get("phasing") == "entered":
+            data["months"] = self._months(data)
+        return data
+
+    def _months(self, data: dict[str, Any]) -> list[int] | None:
+        """The 12 months typed, each refused naming its month; their sum against the year."""
+        months: list[int] = []
+        for m, name in enumerate(self.MONTHS, start=1):
+            raw = str(data.get(name) or "").strip()
+            try:
+                if not raw:
+                    raise ValueError(_("chưa nhập."))
+                months.append(parse_signed_amount(raw))
+            except ValueError as exc:
+                self.add_error(name, _("Tháng %(m)s: %(e)s") % {"m": m, "e": exc})
+        if len(months) < len(self.MONTHS):
             return None
-        try:
-            return [parse_signed_amount(p) for p in raw.split(";")]
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        self.months_sum = sum(months)
+        target = data.get("target")
+        if target is not None and self.months_sum != target:
+            self.add_error(
+                None,
+                _(
+                    "Tổng 12 tháng (%(sum)s) khác kế hoạch năm (%(target)s), chênh %(gap)s. "
+                    "Hãy sửa các tháng T1–T12 cho khớp."
+                )
+                % {
+                    "sum": format_number(self.months_sum),
+                    "target": format_number(target),
+                    "gap": format_number(self.months_sum - target),
+                },
+            )
+        return months
 
 
 class RevenuePlanForm(forms.Form):

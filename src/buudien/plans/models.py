@@ -8,10 +8,15 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from buudien.core.language import english, pick
 from buudien.core.models import BaseModel
 from buudien.plans.numbers import round_half_away
+
+# A measure after "per" where it reads differently: 'đồng/người', 'dong/person'.
+PER = {"persons": pgettext_lazy("per", "người")}
 
 
 class Indicator(models.Model):
@@ -73,6 +78,18 @@ class Indicator(models.Model):
         return f"{self.code} – {self.name}"
 
     @property
+    def local_name(self) -> str:
+        """The name in the active language: 'Tổng doanh thu', 'Total revenue'."""
+        return pick(self.name, self.name_en)
+
+    @property
+    def prose_name(self) -> str:
+        """The name inside a sentence: 'tổng doanh thu', 'total revenue'."""
+        if english() and self.name_en:
+            return self.name_en[:1].lower() + self.name_en[1:]
+        return self.short_name or self.name.lower()
+
+    @property
     def adds_up(self) -> bool:
         """Whether a parent's figure (and plan) is the sum of its children's."""
         return self.aggregation in {self.Aggregation.SUM, self.Aggregation.LEVEL}
@@ -103,9 +120,10 @@ class Indicator(models.Model):
         """What a ratio is per, in prose ('/người/tháng'); empty for plain figures."""
         text = ""
         if self.derived and self.denominator is not None and not self.is_share:
-            text = f"/{self.denominator.get_measure_display()}"
+            measure = self.denominator.measure
+            text = f"/{PER.get(measure, self.denominator.get_measure_display())}"
         if self.per_month:
-            text += "/tháng"
+            text += "/" + gettext("tháng")
         return text
 
 
@@ -138,13 +156,21 @@ class Plan(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"KH {self.year} {self.indicator_id} {self.unit_id} (lần {self.revision})"
+        return gettext("KH %(year)s %(indicator)s %(unit)s (lần %(revision)s)") % {
+            "year": self.year,
+            "indicator": self.indicator_id,
+            "unit": self.unit_id,
+            "revision": self.revision,
+        }
 
     @property
     def label(self) -> str:
         if self.revision == 0:
-            return f"KH giao đầu năm {self.year}"
-        return f"KH điều chỉnh lần {self.revision} (từ {self.effective_from:%d/%m/%Y})"
+            return gettext("KH giao đầu năm %(year)s") % {"year": self.year}
+        return gettext("KH điều chỉnh lần %(revision)s (từ %(date)s)") % {
+            "revision": self.revision,
+            "date": f"{self.effective_from:%d/%m/%Y}",
+        }
 
     def for_months(self, months: Sequence[int], *, summed: bool = True) -> int:
         """The plan of some months: their sum, or for a level or a rate their average."""

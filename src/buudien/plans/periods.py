@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -21,11 +23,11 @@ class Period:
     ) -> Period:
         if quarter:
             if not 1 <= quarter <= 4:
-                raise ValueError("Quý phải từ 1 đến 4.")
+                raise ValueError(gettext("Quý phải từ 1 đến 4."))
             return cls(year, "quarter", quarter)
         if month:
             if not 1 <= month <= 12:
-                raise ValueError("Tháng phải từ 1 đến 12.")
+                raise ValueError(gettext("Tháng phải từ 1 đến 12."))
             return cls(year, "ytd" if ytd else "month", month)
         return cls(year, "year", 12)
 
@@ -52,13 +54,19 @@ class Period:
 
     @property
     def label(self) -> str:
+        """'tháng 10/2026', 'quý III/2026' … in the active language."""
+        values = {
+            "month": self.number,
+            "quarter": ROMAN.get(self.number, ""),
+            "year": self.year,
+        }
         if self.kind == "month":
-            return f"tháng {self.number}/{self.year}"
+            return gettext("tháng %(month)s/%(year)s") % values
         if self.kind == "quarter":
-            return f"quý {ROMAN[self.number]}/{self.year}"
+            return gettext("quý %(quarter)s/%(year)s") % values
         if self.kind == "ytd":
-            return f"lũy kế đến tháng {self.number}/{self.year}"
-        return f"năm {self.year}"
+            return gettext("lũy kế đến tháng %(month)s/%(year)s") % values
+        return gettext("năm %(year)s") % values
 
     @property
     def query(self) -> str:

@@ -178,9 +178,14 @@ def _derive(values: Exact, inds: Sequence[Indicator], months: int, spans: Spans)
 
 
 def _exact(
-    *, user: Actor, unit_paths: Sequence[str], period: Period, codes: Collection[str] | None
+    *,
+    user: Actor,
+    unit_paths: Sequence[str],
+    period: Period,
+    codes: Collection[str] | None,
+    known: Sequence[Indicator] | None = None,
 ) -> tuple[Exact, Spans]:
-    inds = _needed(indicators(), codes)
+    inds = _needed(indicators() if known is None else known, codes)
     computed = [i.code for i in inds if i.source == Indicator.Source.COMPUTED and not i.derived]
     figures = registry.compute(
         user=user,
@@ -189,11 +194,11 @@ def _exact(
         start=period.first_day,
         end=period.last_day,
     )
-    manual, spans = _manual(
-        user=user,
-        paths=unit_paths,
-        period=period,
-        inds=[i for i in inds if i.source == Indicator.Source.MANUAL and not i.derived],
+    typed = [i for i in inds if i.source == Indicator.Source.MANUAL and not i.derived]
+    manual, spans = (
+        _manual(user=user, paths=unit_paths, period=period, inds=typed)
+        if typed
+        else ({p: {} for p in unit_paths}, {p: {} for p in unit_paths})
     )
     out: Exact = {}
     for path in unit_paths:
@@ -241,6 +246,25 @@ def values(
         user=user, unit_paths=[u.path for u in units], period=period, codes=codes
     )
     return {u.pk: found[u.path] for u in units}
+
+
+def monthly_values(
+    *, user: Actor, unit_path: str, year: int, months: Sequence[int], code: str
+) -> dict[int, int | None]:
+    """One indicator's figure of a subtree month by month (a trend line), each month's units
+    as they were that month."""
+    known = indicators()
+    out: dict[int, int | None] = {}
+    for m in months:
+        exact = _exact(
+            user=user,
+            unit_paths=[unit_path],
+            period=Period(year, "month", m),
+            codes=[code],
+            known=known,
+        )[0][unit_path].get(code)
+        out[m] = None if exact is None else round_half_away(exact)
+    return out
 
 
 def pooled(*, user: Actor, code: str, unit_paths: Sequence[str], period: Period) -> int | None:
@@ -320,6 +344,45 @@ def planned(*, units: Sequence[PostUnit], period: Period) -> dict[Any, dict[str,
                 None if value is None else round_half_away(value), label
             )
     return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A unit's yearly plan of an indicator and what it has done of it so far."""
+
+    unit: PostUnit
+    indicator: Indicator
+    target: int
+    label: str
+    actual: int | None
+
+    @property
+    def pct(self) -> int | None:
+        """The share of the yearly plan done, in whole percent (none for a planned loss)."""
+        if self.actual is None or self.target <= 0 or self.actual < 0:
+            return None
+        return (self.actual * 200 + self.target) // (2 * self.target)
+
+
+def progress(
+    *, user: Actor, units: Sequence[PostUnit], year: int, through_month: int, with_manual: bool
+) -> list[Progress]:
+    """The plans in force of these units for a year, each with its actual to date."""
+    period = Period(year, "ytd", through_month)
+    by_code = {i.code: i for i in indicators()}
+    found = [
+        (unit_id, by_code[code], plan)
+        for (unit_id, code), plan in plans_for(units, period).items()
+        if with_manual or by_code[code].source != Indicator.Source.MANUAL
+    ]
+    codes = {ind.code for _u, ind, _p in found}
+    actual = values(user=user, units=units, period=period, codes=codes) if codes else {}
+    unit_of = {u.pk: u for u in units}
+    rows = [
+        Progress(unit_of[u], ind, plan.target, plan.label, actual[u].get(ind.code))
+        for u, ind, plan in found
+    ]
+    return sorted(rows, key=lambda r: (r.unit.path, r.indicator.order, r.indicator.code))
 
 
 def revisions(*, unit: PostUnit, year: int, with_manual: bool = True) -> list[Plan]:

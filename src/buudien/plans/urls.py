@@ -4,6 +4,7 @@ from buudien.plans import views
 
 app_name = "plans"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("manual/upload/", views.manual_upload, name="manual_upload"),
     path("manual/template.xlsx", views.manual_template, name="manual_template"),
     path("<str:code>/", views.unit_plans, name="unit"),

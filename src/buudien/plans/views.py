@@ -74,6 +74,55 @@ def _page(unit: PostUnit, year: int, month: int | None = None, name: str = "plan
     return reverse(name, kwargs={"code": unit.code}) + query
 
 
+@dataclass(frozen=True)
+class UnitProgress:
+    """A unit on the plans landing page: its plans and what the user may open of it."""
+
+    unit: PostUnit
+    rows: list[selectors.Progress]
+    can_manage: bool
+    can_see_manual: bool
+    can_allocate: bool
+
+
+@guard(read="plans.view")
+def index(request: HttpRequest) -> HttpResponse:
+    """The plans of the user's unit and the units it allocates to, with progress to date."""
+    user = request.user
+    when = _when(request)
+    home = network_selectors.home_unit(user=user)
+    units = [home, *selectors.units_below(unit=home)]
+    today = timezone.localdate()
+    through = today.month if when.year == today.year else 12
+    with_manual = allows(user, "plans.view_manual", Target(path=home.path))
+    rows = selectors.progress(
+        user=user, units=units, year=when.year, through_month=through, with_manual=with_manual
+    )
+    shown = []
+    for unit in units:
+        target = Target(path=unit.path)
+        shown.append(
+            UnitProgress(
+                unit=unit,
+                rows=[r for r in rows if r.unit.pk == unit.pk],
+                can_manage=allows(user, "plans.manage", target),
+                can_see_manual=allows(user, "plans.view_manual", target),
+                can_allocate=unit.kind in selectors.CHILD_KINDS,
+            )
+        )
+    return render(
+        request,
+        "plans/index.html",
+        {
+            "home": home,
+            "year": when.year,
+            "through": through,
+            "units": shown,
+            "can_upload": allows(user, "plans.enter_manual"),
+        },
+    )
+
+
 @guard(read="plans.view", write="plans.manage")
 def unit_plans(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's plans for a year, the forms to set one or the revenue plan, and the checks."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from buudien.core.permissions import Target, require
 from buudien.core.scoping import Actor, scope_of
 from buudien.network import selectors as network_selectors
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from buudien.plans.models import Indicator
 
 REVENUE = ("DT_TONG", "DT_BCCP", "DT_TCBC", "DT_PPTT")
+# What the manager's home shows at a glance: the revenue, its three lines, the finance share.
+AT_A_GLANCE = (*REVENUE, "TT_TCBC")
 pct = figures.pct
 
 
@@ -74,6 +78,14 @@ class Row:
         return figures.cell(self.indicator, self.last_year)
 
     @property
+    def short_actual(self) -> str:
+        return figures.short(self.indicator, self.actual)
+
+    @property
+    def short_plan(self) -> str:
+        return figures.short(self.indicator, self.plan)
+
+    @property
     def vs_plan(self) -> str:
         """'95%', '+2,3 điểm %', 'lỗ ít hơn KH 500 triệu đồng' (for tables)."""
         return figures.against(self.indicator, self.actual, self.plan, to=PLAN, short=True)
@@ -104,6 +116,21 @@ class Row:
         }
 
 
+def _total(values: list[int | None]) -> int | None:
+    return None if not values or any(v is None for v in values) else sum(v or 0 for v in values)
+
+
+def _sum_rows(rows: list[Row]) -> Row:
+    """Rows of one money indicator added up: actual, plan and last year (a plan only when
+    every row has one)."""
+    return Row(
+        indicator=rows[0].indicator,
+        actual=_total([r.actual for r in rows]),
+        plan=_total([r.plan for r in rows]),
+        last_year=_total([r.last_year for r in rows]),
+    )
+
+
 @dataclass
 class ChildRow:
     unit: PostUnit
@@ -121,6 +148,32 @@ class PlanActualReport:
 
     def row(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.indicator.code == code), None)
+
+    @property
+    def children_total(self) -> dict[str, Row]:
+        """The revenue of the children added up, each subtree once (a point under a listed
+        office is not counted again)."""
+        paths = [c.unit.path for c in self.children]
+        tops = [
+            c
+            for c in self.children
+            if not any(p != c.unit.path and c.unit.path.startswith(p) for p in paths)
+        ]
+        return {
+            code: _sum_rows([c.rows[code] for c in tops if code in c.rows])
+            for code in REVENUE
+            if tops
+        }
+
+    @property
+    def line_rows(self) -> list[Row]:
+        """The three business lines, for the table whose total is the total revenue."""
+        return [r for c in REVENUE[1:] if (r := self.row(c)) is not None]
+
+    @property
+    def lines_total(self) -> Row | None:
+        rows = self.line_rows
+        return _sum_rows(rows) if rows else None
 
     @property
     def plan_labels(self) -> list[str]:
@@ -186,33 +239,40 @@ def _children(user: Actor, unit: PostUnit) -> list[PostUnit]:
 def _monthly(user: Actor, unit: PostUnit, period: Period) -> list[tuple[int, int, int | None]]:
     """Total revenue month by month with the month's plan (for the trend chart)."""
     plan = plan_selectors.plan_for(unit, "DT_TONG", period)
-    out = []
-    for m in period.months:
-        month = Period(period.year, "month", m)
-        found = plan_selectors.values(user=user, units=[unit], period=month, codes=["DT_TONG"])
-        out.append(
-            (m, found[unit.pk].get("DT_TONG") or 0, int(plan.monthly[m - 1]) if plan else None)
-        )
-    return out
+    found = plan_selectors.monthly_values(
+        user=user, unit_path=unit.path, year=period.year, months=period.months, code="DT_TONG"
+    )
+    return [
+        (m, found.get(m) or 0, int(plan.monthly[m - 1]) if plan else None) for m in period.months
+    ]
 
 
 def plan_vs_actual(
-    user: Actor, unit: PostUnit, period: Period, *, with_children: bool = True
+    user: Actor,
+    unit: PostUnit,
+    period: Period,
+    *,
+    with_children: bool = True,
+    codes: tuple[str, ...] = (),
+    with_monthly: bool = True,
 ) -> PlanActualReport:
-    """Actual, plan, % of plan, same period last year and % of it, with the children."""
+    """Actual, plan, % of plan, same period last year and % of it, with the children; only
+    the indicators asked for (`codes`), all of them by default."""
     require(user, "reports.view", Target(path=unit.path))
-    inds = plan_selectors.indicators()
-    rows = _rows(user=user, units=[unit], period=period, inds=inds)[unit.pk]
-    report = PlanActualReport(unit=unit, period=period, rows=rows)
-    report.plan_warning = plan_selectors.revenue_plan(unit=unit, year=period.year).problem
+    every = plan_selectors.indicators()
+    inds = [i for i in every if i.code in codes] if codes else list(every)
     children = _children(user, unit) if with_children else []
-    if children:
-        revenue = [i for i in inds if i.code in REVENUE]
-        child_rows = _rows(user=user, units=children, period=period, inds=revenue)
-        report.children = [
-            ChildRow(c, {r.indicator.code: r for r in child_rows[c.pk]}) for c in children
-        ]
-    report.monthly = _monthly(user, unit, period)
+    if children:  # the children's revenue comes from the same reads as the unit's figures
+        inds += [i for i in every if i.code in REVENUE and i not in inds]
+    rows = _rows(user=user, units=[unit, *children], period=period, inds=inds)
+    report = PlanActualReport(unit=unit, period=period, rows=rows[unit.pk])
+    report.plan_warning = plan_selectors.revenue_plan(unit=unit, year=period.year).problem
+    report.children = [
+        ChildRow(c, {r.indicator.code: r for r in rows[c.pk] if r.indicator.code in REVENUE})
+        for c in children
+    ]
+    if with_monthly:
+        report.monthly = _monthly(user, unit, period)
     return report
 
 
@@ -235,6 +295,7 @@ class NetworkReport:
     offline: int
     clerk_income: int | None
     thresholds: tuple[int, ...] = (20_000_000, 40_000_000)
+    multi_service: int = 0
 
     def share_above(self, threshold: int) -> int:
         return pct(self.above.get(threshold, 0), self.points) or 0
@@ -263,11 +324,11 @@ class NetworkReport:
 
 
 BANDS = [
-    (0, 5_000_000, "dưới 5 triệu"),
-    (5_000_000, 10_000_000, "5–10 triệu"),
-    (10_000_000, 20_000_000, "10–20 triệu"),
-    (20_000_000, 40_000_000, "20–40 triệu"),
-    (40_000_000, 10**18, "trên 40 triệu"),
+    (0, 5_000_000, gettext_lazy("dưới 5 triệu")),
+    (5_000_000, 10_000_000, gettext_lazy("5–10 triệu")),
+    (10_000_000, 20_000_000, gettext_lazy("10–20 triệu")),
+    (20_000_000, 40_000_000, gettext_lazy("20–40 triệu")),
+    (40_000_000, 10**18, gettext_lazy("trên 40 triệu")),
 ]
 
 
@@ -283,7 +344,26 @@ def _per_point_month(user: Actor, points: tuple[UnitThen, ...], period: Period) 
     return out
 
 
-def network_report(user: Actor, unit: PostUnit, period: Period) -> NetworkReport:
+def _average_per_point(
+    user: Actor, unit: PostUnit, period: Period, report: PlanActualReport | None
+) -> tuple[int | None, int | None]:
+    """Revenue per point per month, in the period and a year before (read off the plan report
+    when it has the figure, so it is not read twice)."""
+    row = report.row("DT_DIEM") if report is not None else None
+    if row is not None:
+        return row.actual, row.last_year
+    found = [
+        plan_selectors.values(user=user, units=[unit], period=when, codes=["DT_DIEM"])[unit.pk].get(
+            "DT_DIEM"
+        )
+        for when in (period, period.last_year())
+    ]
+    return found[0], found[1]
+
+
+def network_report(
+    user: Actor, unit: PostUnit, period: Period, *, report: PlanActualReport | None = None
+) -> NetworkReport:
     """Commune points as they were over the period: models, hardship, revenue per point per
     month, ranking, gaps. A past year's report counts the points open then, as they were."""
     require(user, "reports.view", Target(path=unit.path))
@@ -296,12 +376,7 @@ def network_report(user: Actor, unit: PostUnit, period: Period) -> NetworkReport
     ).units
     per_month = _per_point_month(user, points, period)
     ranked = sorted(points, key=lambda p: (-per_month[p.pk], p.code))
-    average = {
-        when: plan_selectors.values(user=user, units=[unit], period=when, codes=["DT_DIEM"])[
-            unit.pk
-        ].get("DT_DIEM")
-        for when in (period, period.last_year())
-    }
+    average, average_last_year = _average_per_point(user, unit, period, report)
     labels = network_selectors.area_classes()
     by_class = dict.fromkeys(labels.values(), 0)
     for p in points:
@@ -312,12 +387,14 @@ def network_report(user: Actor, unit: PostUnit, period: Period) -> NetworkReport
         unit=unit,
         period=period,
         points=len(points),
-        by_model={"Đa dịch vụ": multi, "Truyền thống": len(points) - multi},
+        by_model={gettext("Đa dịch vụ"): multi, gettext("Truyền thống"): len(points) - multi},
+        multi_service=multi,
         by_area_class=by_class,
-        average_per_point_month=average[period],
-        average_last_year=average[period.last_year()],
+        average_per_point_month=average,
+        average_last_year=average_last_year,
         distribution=[
-            (label, sum(1 for p in points if lo <= per_month[p.pk] < hi)) for lo, hi, label in BANDS
+            (str(label), sum(1 for p in points if lo <= per_month[p.pk] < hi))
+            for lo, hi, label in BANDS
         ],
         top=[(p, per_month[p.pk]) for p in ranked[:10]],
         bottom=[(p, per_month[p.pk]) for p in ranked[-10:][::-1]],

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
@@ -23,31 +25,32 @@ if TYPE_CHECKING:
     from buudien.plans.models import Indicator
 
 LINE_LABELS = [
-    ("delivery", "DT_BCCP", "Bưu chính chuyển phát"),
-    ("finance", "DT_TCBC", "Tài chính bưu chính"),
-    ("media", "DT_PPTT", "Phân phối truyền thông"),
+    ("delivery", "DT_BCCP", gettext_lazy("Bưu chính chuyển phát")),
+    ("finance", "DT_TCBC", gettext_lazy("Tài chính bưu chính")),
+    ("media", "DT_PPTT", gettext_lazy("Phân phối truyền thông")),
 ]
 
 
 def context(user: Actor, unit: PostUnit, period: Period) -> dict[str, Any]:
     """Everything the page, the workbook and the PDF show."""
     report = builders.plan_vs_actual(user, unit, period)
-    network = builders.network_report(user, unit, period)
+    network = builders.network_report(user, unit, period, report=report)
     mix = []
     for key, code, label in LINE_LABELS:
         row = report.row(code)
-        mix.append((key, label, (row.actual or 0) if row else 0))
+        mix.append((key, str(label), (row.actual or 0) if row else 0))
     return {
         "report": report,
         "network": network,
         "text": narrative.plan_vs_actual_text(report),
         "network_text": narrative.network_text(network),
         "chart_monthly": charts.monthly_vs_plan(
-            report.monthly, "Doanh thu theo tháng so với kế hoạch"
+            report.monthly, _("Doanh thu theo tháng so với kế hoạch")
         ),
-        "chart_mix": charts.line_mix(mix, "Cơ cấu doanh thu theo nhóm dịch vụ"),
+        "chart_mix": charts.line_mix(mix, _("Cơ cấu doanh thu theo nhóm dịch vụ")),
         "chart_ranking": charts.ranking(
-            [(u.name, v) for u, v in network.top], "Xếp hạng điểm BĐ-VHX: doanh thu bình quân tháng"
+            [(u.name, v) for u, v in network.top],
+            _("Xếp hạng điểm BĐ-VHX: doanh thu bình quân tháng"),
         ),
         "period": period,
         "unit": unit,
@@ -89,35 +92,36 @@ def _comparison(cell: Cell, row: builders.Row, *, to: str) -> None:
         cell.number_format = "0%"
     elif points is not None:
         cell.value = points / 100
-        cell.number_format = '+0.0" điểm %";-0.0" điểm %";0" điểm %"'
+        unit = _("điểm %")
+        cell.number_format = f'+0.0" {unit}";-0.0" {unit}";0" {unit}"'
     else:
         cell.value = figures.against(row.indicator, row.actual, base, to=to, short=True) or None
 
 
 HEADER = [
-    "Chỉ tiêu",
-    "Đơn vị đo",
-    "Thực hiện",
-    "Kế hoạch",
-    "So với KH",
-    "Cùng kỳ",
-    "So với cùng kỳ",
-    "Kế hoạch sử dụng",
+    gettext_lazy("Chỉ tiêu"),
+    gettext_lazy("Đơn vị đo"),
+    gettext_lazy("Thực hiện"),
+    gettext_lazy("Kế hoạch"),
+    gettext_lazy("So với KH"),
+    gettext_lazy("Cùng kỳ"),
+    gettext_lazy("So với cùng kỳ"),
+    gettext_lazy("Kế hoạch sử dụng"),
 ]
 
 
 def _plan_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
     """Every indicator: actual, plan, attainment, last year and the change, as numbers."""
     ws = wb.active
-    ws.title = "KH - Thực hiện"
+    ws.title = _("KH - Thực hiện")
     ws.append([f"{report.unit.name} – {report.period.label}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADER)
+    ws.append([str(h) for h in HEADER])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in report.rows:
         ind = r.indicator
-        ws.append([ind.name, ind.get_measure_display() + ind.per_unit])
+        ws.append([ind.local_name, ind.get_measure_display() + ind.per_unit])
         n = ws.max_row
         _figure(ws.cell(n, 3), ind, r.actual)
         _figure(ws.cell(n, 4), ind, r.plan)
@@ -134,8 +138,9 @@ def _plan_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
 
 
 def _children_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
-    cs = wb.create_sheet("Đơn vị cấp dưới")
-    cs.append(["Mã", "Đơn vị", "Tổng doanh thu", *HEADER[3:7], "BCCP", "TCBC", "PPTT"])
+    cs = wb.create_sheet(_("Đơn vị cấp dưới"))
+    head = [_("Mã"), _("Đơn vị"), _("Tổng doanh thu"), *[str(h) for h in HEADER[3:7]]]
+    cs.append([*head, "BCCP", "TCBC", "PPTT"])
     for cell in cs[1]:
         cell.font = Font(bold=True)
     for c in report.children:
@@ -153,21 +158,21 @@ def _children_sheet(wb: Workbook, report: builders.PlanActualReport) -> None:
 
 
 def _network_sheet(wb: Workbook, network: builders.NetworkReport) -> None:
-    ns = wb.create_sheet("Điểm BĐ-VHX")
-    ns.append(["Số điểm", network.points])
-    ns.append(["Doanh thu bình quân điểm/tháng", network.average_per_point_month])
+    ns = wb.create_sheet(_("Điểm BĐ-VHX"))
+    ns.append([_("Số điểm"), network.points])
+    ns.append([_("Doanh thu bình quân điểm/tháng"), network.average_per_point_month])
     for label, n in network.by_model.items():
-        ns.append([f"Mô hình {label}", n])
+        ns.append([_("Mô hình %(model)s") % {"model": label}, n])
     for label, n in network.by_area_class.items():
-        ns.append([f"Địa bàn {label}", n])
+        ns.append([_("Địa bàn %(area)s") % {"area": label}, n])
     for band, n in network.distribution:
-        ns.append([f"Doanh thu {band}/tháng", n])
-    ns.append(["Chưa có internet cố định", network.no_internet])
-    ns.append(["Chưa có sóng 3G/4G", network.no_mobile_data])
-    ns.append(["Chuyển sang đa dịch vụ trong kỳ", network.conversions])
-    ns.append(["Thu nhập bình quân nhân viên điểm (đồng/người/tháng)", network.clerk_income])
+        ns.append([_("Doanh thu %(band)s/tháng") % {"band": band}, n])
+    ns.append([_("Chưa có internet cố định"), network.no_internet])
+    ns.append([_("Chưa có sóng 3G/4G"), network.no_mobile_data])
+    ns.append([_("Chuyển sang đa dịch vụ trong kỳ"), network.conversions])
+    ns.append([_("Thu nhập bình quân nhân viên điểm (đồng/người/tháng)"), network.clerk_income])
     ns.append([])
-    ns.append(["Xếp hạng", "Mã điểm", "Tên điểm", "Doanh thu bình quân tháng"])
+    ns.append([_("Xếp hạng"), _("Mã điểm"), _("Tên điểm"), _("Doanh thu bình quân tháng")])
     for i, (u, v) in enumerate(network.top, start=1):
         ns.append([i, u.code, u.name, v])
     ns.column_dimensions["A"].width = 36
@@ -181,7 +186,7 @@ def xlsx(ctx: dict[str, Any]) -> bytes:
     if report.children:
         _children_sheet(wb, report)
     _network_sheet(wb, ctx["network"])
-    ts = wb.create_sheet("Văn bản")
+    ts = wb.create_sheet(_("Văn bản"))
     ts.append([ctx["text"]])
     ts.append([ctx["network_text"]])
     ts.column_dimensions["A"].width = 160

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from buudien.core.money import format_number, format_report, format_short
+from django.utils.translation import gettext
+
+from buudien.core.money import format_number, format_report, format_short, format_tenths
 from buudien.plans.numbers import PERCENT_SCALE
 
 if TYPE_CHECKING:
@@ -22,11 +24,10 @@ PLAN, LAST_YEAR = "plan", "last_year"
 
 
 def _tenths(hundredths: int) -> str:
-    """Hundredths as a number with at most one decimal, Vietnamese comma: 7112 → '71,1'."""
+    """Hundredths as a number with at most one decimal: 7112 → '71,1' ('71.1' in English)."""
     tenths = (abs(hundredths) * 2 + 10) // 20
-    whole, tenth = divmod(tenths, 10)
     sign = "-" if hundredths < 0 and tenths else ""
-    return f"{sign}{format_number(whole)}" + (f",{tenth}" if tenth else "")
+    return sign + format_tenths(tenths)
 
 
 def percent(value: int) -> str:
@@ -52,7 +53,7 @@ def amount(ind: Indicator, value: int | None) -> str:
         if ind.per_unit or ind.is_ratio:
             return format_short(value) + ind.per_unit
         if value < 0:
-            return "lỗ " + format_report(-value)
+            return gettext("lỗ %(amount)s") % {"amount": format_report(-value)}
         return format_report(value)
     return f"{format_number(value)} {ind.get_measure_display()}"
 
@@ -66,18 +67,36 @@ def cell(ind: Indicator, value: int | None) -> str:
     return format_number(value)
 
 
+def short(ind: Indicator, value: int | None) -> str:
+    """A figure on a tile, with its unit: '113.298,2 triệu đồng', '71,1%', '1.204 giao dịch'."""
+    if value is None:
+        return "–"
+    if ind.is_share:
+        return percent(value)
+    if ind.in_dong:
+        return format_short(value) + ind.per_unit
+    return f"{format_number(value)} {ind.get_measure_display()}"
+
+
 def _loss(actual: int, base: int, what: str) -> str:
     """A comparison where a percentage means nothing: a planned loss, or a loss for a profit."""
     if base < 0 <= actual:
-        return f"có lãi trong khi {what} lỗ {format_report(-base)}"
+        return gettext("có lãi trong khi %(what)s lỗ %(amount)s") % {
+            "what": what,
+            "amount": format_report(-base),
+        }
     if base > 0:
-        return f"{what} lãi {format_report(base)}"
+        return gettext("%(what)s lãi %(amount)s") % {"what": what, "amount": format_report(base)}
     if base == 0:
-        return f"{what} hòa vốn"
+        return gettext("%(what)s hòa vốn") % {"what": what}
     if actual == base:
-        return f"bằng {what}"
-    word = "ít" if actual > base else "nhiều"
-    return f"lỗ {word} hơn {what} {format_report(abs(actual - base))}"
+        return gettext("bằng %(what)s") % {"what": what}
+    less = gettext("lỗ ít hơn %(what)s %(amount)s")
+    more = gettext("lỗ nhiều hơn %(what)s %(amount)s")
+    return (less if actual > base else more) % {
+        "what": what,
+        "amount": format_report(abs(actual - base)),
+    }
 
 
 def against(
@@ -89,20 +108,23 @@ def against(
     'lỗ ít hơn KH 500 triệu đồng'; '' when there is nothing to compare."""
     if actual is None or base is None:
         return ""
-    what = "KH" if to == PLAN else "cùng kỳ"
+    what = gettext("KH") if to == PLAN else gettext("cùng kỳ")
     if ind.is_share:
         diff = actual - base
         if short:
-            return ("+" if diff > 0 else "") + _tenths(diff) + " điểm %"
+            return ("+" if diff > 0 else "") + _tenths(diff) + " " + gettext("điểm %")
         if not diff:
-            return f"bằng {what}"
-        word = "tăng" if diff > 0 else "giảm"
-        return f"{word} {_tenths(abs(diff))} điểm phần trăm so với {what}"
+            return gettext("bằng %(what)s") % {"what": what}
+        up = gettext("tăng %(points)s điểm phần trăm so với %(what)s")
+        down = gettext("giảm %(points)s điểm phần trăm so với %(what)s")
+        return (up if diff > 0 else down) % {"points": _tenths(abs(diff)), "what": what}
     value = pct(actual, base)
     if value is not None:
         if short:
             return f"{value}%"
-        return f"đạt {value}% {what}" if to == PLAN else f"bằng {value}% so với {what}"
+        if to == PLAN:
+            return gettext("đạt %(pct)s%% %(what)s") % {"pct": value, "what": what}
+        return gettext("bằng %(pct)s%% so với %(what)s") % {"pct": value, "what": what}
     if ind.signed:
         return _loss(actual, base, what)
     return ""

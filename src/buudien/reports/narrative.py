@@ -1,4 +1,5 @@
-"""The report as Vietnamese prose, in the style and rounding of the published reports.
+"""The report as prose, in the style and rounding of the published reports (in English when
+the language is English: each sentence is one message with named placeholders).
 
 The well-known figures read as the published reports word them; any other indicator with a
 figure (one a new module registers, say) gets a sentence of its own in the same style, so a
@@ -6,6 +7,8 @@ new module's indicators reach the prose without this module knowing them.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext, pgettext
 
 from buudien.core.money import format_number, format_report, format_short
 from buudien.reports import figures
@@ -32,13 +35,15 @@ def _capital(text: str) -> str:
 def _clause(row: Row, *, first: bool = False, last_year: bool = False) -> str:
     """'tài chính bưu chính 80 tỷ 572 triệu đồng, đạt 125% KH'; a share in points."""
     ind = row.indicator
-    name = ind.short_name or ind.name.lower()
+    name = ind.prose_name
     text = f"{_capital(name) if first else name} {figures.amount(ind, row.actual)}"
     if ind.is_share and ind.denominator is not None:
-        text += f" {ind.denominator.short_name or ind.denominator.name.lower()}"
+        text += " " + pgettext("share of", "%(whole)s") % {"whole": ind.denominator.prose_name}
     against = figures.against(ind, row.actual, row.plan, to=PLAN)
+    if against and first:
+        against = against.replace(" " + gettext("KH"), " " + gettext("kế hoạch (KH)"), 1)
     if against:
-        text += ", " + (against.replace(" KH", " kế hoạch (KH)", 1) if first else against)
+        text += ", " + against
     if last_year or ind.is_share:
         against = figures.against(ind, row.actual, row.last_year, to=LAST_YEAR)
         text += f", {against}" if against else ""
@@ -47,40 +52,43 @@ def _clause(row: Row, *, first: bool = False, last_year: bool = False) -> str:
 
 def _people(row: Row) -> str:
     """'Dịch vụ phát triển BHXH tự nguyện 15.959/19.668 lượt người, đạt 81%, tăng 317 …'."""
-    name = _capital(row.indicator.short_name or row.indicator.name)
+    name = _capital(row.indicator.prose_name)
     unit = row.indicator.get_measure_display()
     if row.plan:
         text = f"{name} {format_number(row.actual or 0)}/{format_number(row.plan)} {unit}"
         if row.pct_plan is not None:
-            text += f", đạt {row.pct_plan}%"
+            text += gettext(", đạt %(pct)s%%") % {"pct": row.pct_plan}
     else:
         text = f"{name} {format_number(row.actual or 0)} {unit}"
     if row.last_year is not None and row.actual is not None:
         diff = row.actual - row.last_year
         if diff:
-            word = "tăng" if diff > 0 else "giảm"
-            text += f", {word} {format_number(abs(diff))} {unit} so với cùng kỳ"
+            up = gettext(", tăng %(n)s %(unit)s so với cùng kỳ")
+            down = gettext(", giảm %(n)s %(unit)s so với cùng kỳ")
+            text += (up if diff > 0 else down) % {"n": format_number(abs(diff)), "unit": unit}
     return text
 
 
 def _dossiers(received: Row | None, returned: Row | None) -> str:
     if received is None or not received.actual:
         return ""
-    text = f"Tiếp nhận {format_number(received.actual)} hồ sơ thủ tục hành chính"
+    text = gettext("Tiếp nhận %(n)s hồ sơ thủ tục hành chính") % {
+        "n": format_number(received.actual)
+    }
     if received.pct_plan is not None:
-        text += f", đạt {received.pct_plan}% KH"
+        text += gettext(", đạt %(pct)s%% KH") % {"pct": received.pct_plan}
     if returned is not None and returned.actual:
-        text += f"; trả {format_number(returned.actual)} kết quả giải quyết"
+        text += gettext("; trả %(n)s kết quả giải quyết") % {"n": format_number(returned.actual)}
     return text + "."
 
 
 def _payouts(paid: Row | None, amount: Row | None) -> str:
     if paid is None or not paid.actual or amount is None or not amount.actual:
         return ""
-    return (
-        f"Chi trả {format_number(paid.actual)} lượt lương hưu, trợ cấp với tổng số "
-        f"tiền {format_report(amount.actual)}."
-    )
+    return gettext("Chi trả %(n)s lượt lương hưu, trợ cấp với tổng số tiền %(amount)s.") % {
+        "n": format_number(paid.actual),
+        "amount": format_report(amount.actual),
+    }
 
 
 def _revenue(report: PlanActualReport) -> list[str]:
@@ -91,7 +99,7 @@ def _revenue(report: PlanActualReport) -> list[str]:
         sentences.append(_clause(total, first=True, last_year=True) + ".")
     parts = [_clause(r) for c in LINES if (r := report.row(c)) is not None and r.actual]
     if parts:
-        sentences.append("Trong đó, " + "; ".join(parts) + ".")
+        sentences.append(gettext("Trong đó, %(parts)s.") % {"parts": "; ".join(parts)})
     share = report.row(SHARE)
     if share is not None and share.actual is not None:
         sentences.append(_clause(share, first=True) + ".")
@@ -100,8 +108,8 @@ def _revenue(report: PlanActualReport) -> list[str]:
 
 def plan_vs_actual_text(report: PlanActualReport) -> str:
     """'Tổng doanh thu 113 tỷ 298 triệu đồng, đạt 95% kế hoạch (KH), …'."""
-    label = report.period.label
-    sentences = [f"{_capital(label)}, {report.unit.name} đạt các kết quả sau."]
+    opening = gettext("%(period)s, %(unit)s đạt các kết quả sau.")
+    sentences = [_capital(opening % {"period": report.period.label, "unit": report.unit.name})]
     sentences += _revenue(report)
     parts = [
         _clause(r) for c in FINANCE if (r := report.row(c)) is not None and r.actual is not None
@@ -123,39 +131,57 @@ def plan_vs_actual_text(report: PlanActualReport) -> str:
 
 def network_text(report: NetworkReport) -> str:
     """'Đối với Bưu điện - Văn hóa xã, có 150 điểm …, doanh thu đạt 6,8 triệu đồng/điểm/tháng'."""
-    text = f"Đối với Bưu điện - Văn hóa xã, có {report.points} điểm"
-    multi = report.by_model.get("Đa dịch vụ", 0)
+    text = gettext("Đối với Bưu điện - Văn hóa xã, có %(n)s điểm") % {"n": report.points}
+    multi = report.multi_service
     if multi:
-        text += f", trong đó {multi} điểm hoạt động theo mô hình đa dịch vụ"
-    if report.average_per_point_month is not None:
-        text += f"; doanh thu đạt {format_short(report.average_per_point_month)}/điểm/tháng"
-        if report.average_last_year:
-            change = report.average_per_point_month - report.average_last_year
-            if change:
-                word = "tăng" if change > 0 else "giảm"
-                text += f", {word} {format_short(abs(change))} so với cùng kỳ"
+        text += gettext(", trong đó %(n)s điểm hoạt động theo mô hình đa dịch vụ") % {"n": multi}
+    text += _average(report)
     low, high = report.thresholds
     share_low, share_high = report.share_above(low), report.share_above(high)
     if share_low:
-        text += f"; {share_low}% số điểm có doanh thu bình quân trên {format_short(low)}/tháng"
+        text += gettext("; %(share)s%% số điểm có doanh thu bình quân trên %(amount)s/tháng") % {
+            "share": share_low,
+            "amount": format_short(low),
+        }
         if share_high:
-            text += f", {share_high}% trên {format_short(high)}"
-    text += "."
+            text += gettext(", %(share)s%% trên %(amount)s") % {
+                "share": share_high,
+                "amount": format_short(high),
+            }
+    return text + "." + _gaps(report)
+
+
+def _average(report: NetworkReport) -> str:
+    """'; doanh thu đạt 6,8 triệu đồng/điểm/tháng, tăng 0,4 triệu đồng so với cùng kỳ'."""
+    average = report.average_per_point_month
+    if average is None:
+        return ""
+    text = gettext("; doanh thu đạt %(amount)s/điểm/tháng") % {"amount": format_short(average)}
+    change = average - report.average_last_year if report.average_last_year else 0
+    if change:
+        up = gettext(", tăng %(amount)s so với cùng kỳ")
+        down = gettext(", giảm %(amount)s so với cùng kỳ")
+        text += (up if change > 0 else down) % {"amount": format_short(abs(change))}
+    return text
+
+
+def _gaps(report: NetworkReport) -> str:
+    """What the points still lack, the conversions of the period and the staff's income."""
     gaps = []
     if report.no_internet:
-        gaps.append(f"{report.no_internet} điểm chưa có internet cố định")
+        gaps.append(gettext("%(n)s điểm chưa có internet cố định") % {"n": report.no_internet})
     if report.no_mobile_data:
-        gaps.append(f"{report.no_mobile_data} điểm chưa có sóng di động 3G/4G")
+        gaps.append(gettext("%(n)s điểm chưa có sóng di động 3G/4G") % {"n": report.no_mobile_data})
+    text = ""
     if gaps:
-        text += " Còn " + ", ".join(gaps) + "."
+        text += " " + gettext("Còn %(gaps)s.") % {"gaps": ", ".join(gaps)}
     if report.conversions:
-        text += (
-            f" Trong {report.period.label}, {report.conversions} điểm đã chuyển sang mô hình "
-            "đa dịch vụ."
-        )
+        text += " " + gettext("Trong %(period)s, %(n)s điểm đã chuyển sang mô hình đa dịch vụ.") % {
+            "period": report.period.label,
+            "n": report.conversions,
+        }
     if report.clerk_income:
-        text += (
-            f" Thu nhập bình quân của nhân viên điểm {format_short(report.clerk_income)}"
-            "/người/tháng."
-        )
+        text += " " + gettext("Thu nhập bình quân của nhân viên điểm %(amount)s/người/tháng.") % {
+            "amount": format_short(report.clerk_income)
+        }
     return text

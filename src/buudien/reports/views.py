@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -14,9 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from buudien.core.excel import xlsx_response
 from buudien.core.permissions import guard
+from buudien.core.scoping import Actor
 from buudien.network import selectors as network_selectors
 from buudien.plans.periods import Period
 from buudien.reports import builders, charts, exports
+
+if TYPE_CHECKING:
+    from buudien.network.models import PostUnit
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 FORMATS = [("html", "HTML"), ("xlsx", "Excel"), ("pdf", "PDF")]
@@ -92,27 +97,59 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _is_partial(request: HttpRequest) -> bool:
+    """An htmx request (or ?partial=1) wants the fragment alone, never the whole page."""
+    return request.headers.get("HX-Request") == "true" or bool(request.GET.get("partial"))
+
+
+@dataclass(frozen=True)
+class Glance:
+    """One indicator at a glance: this month's and the year to date's rows."""
+
+    month: builders.Row
+    ytd: builders.Row
+
+
+def _glances(user: Actor, unit: PostUnit, year: int, month: int) -> tuple[list[Glance], Any]:
+    """The headline indicators for the month and the year to date, and the year-to-date report
+    (its monthly trend, its plan warning)."""
+    ytd = builders.plan_vs_actual(
+        user, unit, Period(year, "ytd", month), with_children=False, codes=builders.AT_A_GLANCE
+    )
+    this_month = builders.plan_vs_actual(
+        user,
+        unit,
+        Period(year, "month", month),
+        with_children=False,
+        codes=builders.AT_A_GLANCE,
+        with_monthly=False,
+    )
+    by_code = {r.indicator.code: r for r in this_month.rows}
+    return [Glance(by_code[r.indicator.code], r) for r in ytd.rows], ytd
+
+
 @guard(read="reports.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The year to date of the user's unit against its plan."""
+    """The month and the year to date of the user's unit against its plan, at a glance."""
     unit = network_selectors.home_unit(user=request.user)
     asked = _asked(request)
     today = timezone.localdate()
     year = asked.year or today.year
     month = asked.month or (today.month if year == today.year else 12)
-    period = Period(year, "ytd", month)
-    found = builders.plan_vs_actual(request.user, unit, period, with_children=False)
-    partial = bool(request.GET.get("partial"))
+    glances, found = _glances(request.user, unit, year, month)
+    partial = _is_partial(request)
     return render(
         request,
         "reports/_dashboard.html" if partial else "reports/dashboard.html",
         {
+            "glances": glances,
             "report": found,
             "unit": unit,
-            "period": period,
+            "period": found.period,
+            "month": Period(year, "month", month),
             "full": not partial,
             "chart": charts.monthly_vs_plan(
-                found.monthly, _("Doanh thu lũy kế theo tháng so với KH")
+                found.monthly, _("Doanh thu theo tháng so với kế hoạch")
             ),
         },
     )

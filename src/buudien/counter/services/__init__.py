@@ -2,7 +2,10 @@
 reversals (`ledger`), shifts (`sessions`), the rollups (`rollups`), and the bulk door for
 the closed shifts of past days (`bulk`). Callers import from here."""
 
+from buudien.counter.basket import Candidate, Source
+from buudien.counter.basket import register as register_basket_source
 from buudien.counter.services.bulk import ImportResult, PastShift, import_shifts
+from buudien.counter.services.checkout import BasketLine, Checkout, checkout
 from buudien.counter.services.ledger import (
     MAX_ENTRY_AMOUNT,
     MAX_QUANTITY,
@@ -19,12 +22,17 @@ from buudien.counter.services.sessions import approve_discrepancy, close_session
 __all__ = [
     "MAX_ENTRY_AMOUNT",
     "MAX_QUANTITY",
+    "BasketLine",
+    "Candidate",
+    "Checkout",
     "EntryRequest",
     "ImportResult",
     "PastShift",
     "PostResult",
+    "Source",
     "add_to_rollups",
     "approve_discrepancy",
+    "checkout",
     "close_session",
     "compute",
     "import_shifts",
@@ -32,5 +40,6 @@ __all__ = [
     "post_entries",
     "post_entry",
     "rebuild_rollups",
+    "register_basket_source",
     "reverse_entry",
 ]

@@ -54,6 +54,10 @@ class EntryRequest:
     occurred_at: dt.datetime | None = None
     # The thing this entry settles; only the module that owns it sets this (see LedgerEntry).
     settles: str = ""
+    # The bill number or reference the customer brought (an electricity bill's number).
+    reference: str = ""
+    # The customer transaction (basket) this entry is one line of, if any.
+    transaction_id: Any = None
 
     @property
     def digest(self) -> str:
@@ -70,6 +74,8 @@ class EntryRequest:
             self.source_id,
             self.settles,
         ]
+        if self.reference:
+            fields.append(self.reference.strip())
         return hashlib.sha256(_JSON.encode(fields).encode()).hexdigest()
 
 
@@ -265,6 +271,8 @@ def _build(
         customer_id_no=req.customer_id_no,
         source_type=req.source_type,
         source_id=req.source_id,
+        reference=req.reference.strip()[:60],
+        counter_transaction_id=req.transaction_id,
     )
 
 

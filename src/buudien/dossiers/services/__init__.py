@@ -15,7 +15,14 @@ from buudien.dossiers.services.complaints import (
     file_complaint,
     resolve_complaint,
 )
-from buudien.dossiers.services.intake import MAX_COPIES, DocumentIn, intake
+from buudien.dossiers.services.intake import (
+    MAX_COPIES,
+    DocumentIn,
+    Fee,
+    check_intake,
+    fees_of,
+    intake,
+)
 from buudien.dossiers.services.lifecycle import (
     AGENCY_STEPS,
     OPEN_STATES,
@@ -35,11 +42,14 @@ __all__ = [
     "POST_STEPS",
     "TRANSITIONS",
     "DocumentIn",
+    "Fee",
     "Receipts",
     "allowed_actions",
     "batch_target",
+    "check_intake",
     "confirm_arrival",
     "confirm_handover",
+    "fees_of",
     "file_complaint",
     "import_procedures",
     "intake",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buudien.core import audit, permissions
 from buudien.core.errors import DomainError
@@ -309,15 +310,63 @@ def _check_citizen(
         ) from exc
 
 
+@dataclass(frozen=True)
+class Fee:
+    """One fee of an intake: its counter service, its amount (None: the tariff's price), and
+    what it is for (a msgid: show it through gettext)."""
+
+    service_code: str
+    amount: int | None
+    label: str
+    when: str = ""  # "", or the intake's choice that adds it: "home_pickup", "home_delivery"
+
+
+def fees_of(procedure: Procedure, *, channel: str, home_delivery: bool) -> list[Fee]:
+    """The fees an intake charges: the post's, the agency's and the home services."""
+    fees = [Fee("BC-HCC", None, gettext_noop("Cước chuyển phát hồ sơ và kết quả"))]
+    if procedure.agency_fee:
+        fees.append(Fee("TC-PHIHC", procedure.agency_fee, gettext_noop("Phí, lệ phí của cơ quan")))
+    if channel == Dossier.Channel.HOME:
+        fees.append(Fee("BC-HCC-NHA", None, gettext_noop("Nhận hồ sơ tại nhà"), "home_pickup"))
+    if home_delivery:
+        fees.append(Fee("BC-HCC-NHA", None, gettext_noop("Trả kết quả tại nhà"), "home_delivery"))
+    return fees
+
+
+def check_intake(
+    *,
+    procedure: Procedure,
+    channel: str,
+    documents: Sequence[DocumentIn],
+    citizen_name: str,
+    citizen_id: str,
+    phone: str,
+    address: str,
+    representative_name: str = "",
+    representative_id: str = "",
+) -> None:
+    """Refuse, as `intake` would, before anything is charged: the confirmation page shows
+    only an intake that can be taken."""
+    _check_channel(procedure, channel)
+    _check_citizen(
+        citizen_name=citizen_name,
+        citizen_id=citizen_id,
+        phone=phone,
+        address=address,
+        representative_name=representative_name,
+        representative_id=representative_id,
+    )
+    _check_documents(procedure, documents)
+
+
 def _post_fees(dossier: Dossier, *, session: CounterSession, clerk: User) -> None:
     """The post's fee, the agency's fee and the home services, in the clerk's session."""
-    fees: list[tuple[str, int | None]] = [("BC-HCC", None)]
-    if dossier.procedure.agency_fee:
-        fees.append(("TC-PHIHC", dossier.procedure.agency_fee))
-    if dossier.channel == Dossier.Channel.HOME:
-        fees.append(("BC-HCC-NHA", None))
-    if dossier.home_delivery:
-        fees.append(("BC-HCC-NHA", None))
+    fees = [
+        (f.service_code, f.amount)
+        for f in fees_of(
+            dossier.procedure, channel=dossier.channel, home_delivery=dossier.home_delivery
+        )
+    ]
     counter_services.post_entries(
         session=session,
         clerk=clerk,

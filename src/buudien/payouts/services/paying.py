@@ -19,7 +19,7 @@ from buudien.payouts.selectors import line_target
 
 if TYPE_CHECKING:
     from buudien.core.models import User
-    from buudien.counter.models import CounterSession, LedgerEntry
+    from buudien.counter.models import CounterSession, CounterTransaction, LedgerEntry
 
 B = Beneficiary
 RECEIVERS = ("self", "authorised")
@@ -49,15 +49,24 @@ def pay(
     receiver_id: str = "",
     paid_at: dt.datetime | None = None,
     idempotency_key: str = "",
+    counter_transaction: CounterTransaction | None = None,
 ) -> Payout:
-    """Pay one line of a payout list, exactly once, by its own cash-out in the ledger."""
+    """Pay one line of a payout list, exactly once, by its own cash-out in the ledger (a line
+    of the customer's counter transaction when it is paid from the counter's basket)."""
     locked = _locked_line(payout)
     permissions.require(clerk, "payouts.pay", line_target(locked))
     now = paid_at or timezone.now()
     day = timezone.localtime(now).date()
     _check_payable(locked, session=session, day=day)
     name = _receiver_name(locked.beneficiary, receiver=receiver, receiver_id=receiver_id, day=day)
-    entry = _cash_out(locked, clerk=clerk, session=session, at=now, key=idempotency_key)
+    entry = _cash_out(
+        locked,
+        clerk=clerk,
+        session=session,
+        at=now,
+        key=idempotency_key,
+        txn=counter_transaction,
+    )
     before = {"status": locked.status}
     locked.status = Payout.Status.PAID
     locked.paid_at = now
@@ -151,7 +160,13 @@ def _receiver_name(person: Beneficiary, *, receiver: str, receiver_id: str, day:
 
 
 def _cash_out(
-    line: Payout, *, clerk: User, session: CounterSession, at: dt.datetime, key: str
+    line: Payout,
+    *,
+    clerk: User,
+    session: CounterSession,
+    at: dt.datetime,
+    key: str,
+    txn: CounterTransaction | None = None,
 ) -> LedgerEntry:
     """Post the line's cash-out (or account transfer) and make sure the ledger answered with
     exactly that: this line's settlement, of the programme's service, out, for its amount."""
@@ -172,6 +187,7 @@ def _cash_out(
             settles=settles,
             occurred_at=at,
             method="account" if line.method == B.Method.ACCOUNT else "cash",
+            transaction_id=txn.pk if txn is not None else None,
         ),
     )
     if not _is_own_cash_out(result.entry, line):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from buudien.core import audit, permissions
 from buudien.core.errors import DomainError
 from buudien.core.excel import ParsedRow, RowError, read_rows
-from buudien.payouts.importers import BankResultsImport, check_source
+from buudien.payouts.importers import SETTLEMENT_HEADERS, BankResultsImport, check_source
 from buudien.payouts.models import Beneficiary, Payout, PayoutList
 from buudien.payouts.selectors import list_target
 from buudien.payouts.services.paying import pay, return_unpaid
@@ -18,8 +18,6 @@ from buudien.payouts.services.paying import pay, return_unpaid
 if TYPE_CHECKING:
     from buudien.core.models import User
     from buudien.counter.models import CounterSession
-
-SETTLEMENT_HEADERS = ["Mã dòng", "Họ tên", "Số CCCD", "Số tài khoản", "Số tiền", "Kết quả"]
 
 
 def settlement_rows(*, actor: User, payout_list: PayoutList) -> list[list[Any]]:
@@ -92,8 +90,8 @@ def _bank_row_errors(
                 "n": r.number,
                 "line": r.values["line"],
             }
-            errors.append(RowError(r.number, "Mã dòng", message))
+            errors.append(RowError(r.number, SETTLEMENT_HEADERS[0], message))
         elif line.amount != r.values["amount"]:
             message = _("Dòng %(n)s: số tiền khác danh sách.") % {"n": r.number}
-            errors.append(RowError(r.number, "Số tiền", message))
+            errors.append(RowError(r.number, SETTLEMENT_HEADERS[4], message))
     return errors

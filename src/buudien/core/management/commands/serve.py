@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext_lazy as _
 from gunicorn.app.base import BaseApplication
 
 
@@ -27,7 +28,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 
 class Command(BaseCommand):
-    help = "Chạy máy chủ web (gunicorn + whitenoise)."
+    help = cast(str, _("Chạy máy chủ web (gunicorn + whitenoise)."))
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"buudien đang phục vụ tại http://{bind}/ (Ctrl+C để dừng)")
+        message = _("buudien đang phục vụ tại http://%(bind)s/ (Ctrl+C để dừng)")
+        self.stdout.write(message % {"bind": bind})
         _Server(
             {
                 "bind": bind,

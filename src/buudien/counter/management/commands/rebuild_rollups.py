@@ -1,17 +1,18 @@
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext_lazy as _
 
 from buudien.counter.services import rebuild_rollups
 
 
 class Command(BaseCommand):
-    help = "Tính lại bảng tổng hợp ngày và tháng từ sổ giao dịch."
+    help = cast(str, _("Tính lại bảng tổng hợp ngày và tháng từ sổ giao dịch."))
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = rebuild_rollups(since=options["since"])
-        self.stdout.write(f"Đã tính lại {rows} dòng tổng hợp ngày.")
+        self.stdout.write(_("Đã tính lại %(rows)s dòng tổng hợp ngày.") % {"rows": rows})

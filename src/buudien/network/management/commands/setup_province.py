@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from buudien.core import audit, users
@@ -120,19 +121,28 @@ def _serve_agencies(admin: User, unit: PostUnit) -> int:
 
 
 class Command(BaseCommand):
-    help = (
-        "Tạo bưu điện tỉnh (gắn với tỉnh trong danh mục hành chính) và tài khoản quản trị đầu "
-        "tiên cho một cài đặt thật, không có dữ liệu mẫu; chạy lại an toàn."
+    help = cast(
+        str,
+        gettext_lazy(
+            "Tạo bưu điện tỉnh (gắn với tỉnh trong danh mục hành chính) và tài khoản quản trị đầu "
+            "tiên cho một cài đặt thật, không có dữ liệu mẫu; chạy lại an toàn."
+        ),
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--code", required=True, help="mã đơn vị, ví dụ BDT04")
-        parser.add_argument("--name", required=True, help="ví dụ «Bưu điện tỉnh Cao Bằng»")
-        parser.add_argument("--province-code", type=int, required=True, help="mã tỉnh, ví dụ 4")
-        parser.add_argument("--commune-code", type=int, help="xã, phường đặt trụ sở")
-        parser.add_argument("--admin", required=True, help="tên đăng nhập của quản trị viên")
-        parser.add_argument("--admin-name", default="", help="họ và tên quản trị viên")
-        parser.add_argument("--password", help=f"mật khẩu (hoặc biến môi trường {PASSWORD_ENV})")
+        parser.add_argument("--code", required=True, help=gettext("mã đơn vị, ví dụ BDT04"))
+        parser.add_argument("--name", required=True, help=gettext("ví dụ «Bưu điện tỉnh Cao Bằng»"))
+        parser.add_argument(
+            "--province-code", type=int, required=True, help=gettext("mã tỉnh, ví dụ 4")
+        )
+        parser.add_argument("--commune-code", type=int, help=gettext("xã, phường đặt trụ sở"))
+        parser.add_argument(
+            "--admin", required=True, help=gettext("tên đăng nhập của quản trị viên")
+        )
+        parser.add_argument("--admin-name", default="", help=gettext("họ và tên quản trị viên"))
+        parser.add_argument(
+            "--password", help=_("mật khẩu (hoặc biến môi trường %(env)s)") % {"env": PASSWORD_ENV}
+        )
         parser.add_argument("--no-input", action="store_false", dest="interactive")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,9 +1,11 @@
 """`buudien report --unit CODE --year Y [--month M | --quarter Q] --format pdf|xlsx|html -o F`."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from buudien.core import users
 from buudien.core.errors import DomainError
@@ -13,7 +15,12 @@ from buudien.reports import exports
 
 
 class Command(BaseCommand):
-    help = "Xuất báo cáo thực hiện so với kế hoạch của một đơn vị ra PDF, Excel hoặc HTML."
+    help = cast(
+        str,
+        gettext_lazy(
+            "Xuất báo cáo thực hiện so với kế hoạch của một đơn vị ra PDF, Excel hoặc HTML."
+        ),
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True)
@@ -21,7 +28,7 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--month", type=int)
         group.add_argument("--quarter", type=int)
-        parser.add_argument("--ytd", action="store_true", help="lũy kế đến --month")
+        parser.add_argument("--ytd", action="store_true", help=gettext("lũy kế đến --month"))
         parser.add_argument("--format", choices=["pdf", "xlsx", "html"], default="pdf")
         parser.add_argument("-o", "--output", required=True)
 
@@ -31,7 +38,7 @@ class Command(BaseCommand):
         try:
             unit = network_selectors.unit(user=system, code=o["unit"])
         except DomainError as exc:
-            raise CommandError(f"Không có đơn vị mã {o['unit']}.") from exc
+            raise CommandError(_("Không có đơn vị mã %(code)s.") % {"code": o["unit"]}) from exc
         try:
             period = Period.parse(
                 year=o["year"], month=o["month"], quarter=o["quarter"], ytd=o["ytd"]
@@ -49,4 +56,5 @@ class Command(BaseCommand):
             out.write_bytes(exports.xlsx(ctx))
         else:
             out.write_text(exports.html_document(ctx), encoding="utf-8")
-        self.stdout.write(f"Đã ghi {out} ({unit.name}, {period.label}).")
+        done = _("Đã ghi %(file)s (%(unit)s, %(period)s).")
+        self.stdout.write(done % {"file": out, "unit": unit.name, "period": period.label})
