@@ -62,6 +62,9 @@ def tokens(db: None) -> Iterator[dict[str, str]]:
 def test_no_server_error_and_only_declared_statuses(case: Any, tokens: dict[str, str]) -> None:
     # Each generated request as nobody and as every role: one world per operation.
     for role in [None, *ROLES]:
-        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+        # Uncompressed: the in-process transport does not undo the brotli a real client reads.
+        headers = {"Accept-Encoding": "identity"}
+        if role:
+            headers["Authorization"] = f"Bearer {tokens[role]}"
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS, headers=headers)

@@ -27,7 +27,7 @@ def _browser(user: User) -> Client:
 
 def _main(response: HttpResponse) -> str:
     page = response.content.decode()
-    return page[page.index("<main>") : page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def _api(user: User) -> Client:

@@ -29,6 +29,7 @@ from buudien.dossiers.models import (
     Procedure,
     Status,
 )
+from buudien.dossiers.services.rollups import rebuild_rollups
 from buudien.network import selectors as network_selectors
 
 if TYPE_CHECKING:
@@ -278,6 +279,7 @@ def generate(count: int, *, today: dt.date) -> None:
         if len(rows.dossiers) >= CHUNK:
             rows.flush()
     rows.flush()
+    rebuild_rollups()
 
 
 def build(count: int = 200_000, *, today: dt.date | None = None) -> list[tuple[str, str, str]]:

@@ -308,3 +308,30 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return f"KN {self.pk} {self.kind}"
+
+
+class DossierMonthRollup(models.Model):
+    """Dossiers received and returned per month (of the local date) × point × agency ×
+    procedure × channel: the dossier report and the indicators read whole months here.
+    Kept current by intake and return, rebuilt from the dossiers after a bulk insert."""
+
+    month = models.DateField(help_text="first day of the month")
+    point = models.ForeignKey("network.PostUnit", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("network.Partner", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Dossier.Channel.choices)
+    received = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    returned_on_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # Led by the month: the reads' index too.
+            models.UniqueConstraint(
+                fields=["month", "point", "agency", "procedure", "channel"],
+                name="one_dossier_rollup_row",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.point_id} {self.procedure_id} {self.channel}"

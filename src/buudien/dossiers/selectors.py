@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, F, Model, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -29,11 +30,13 @@ from buudien.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    DossierMonthRollup,
     Procedure,
     RequiredDocument,
     Status,
 )
 from buudien.dossiers.services import OPEN_STATES, fees_of
+from buudien.dossiers.services.rollups import whole_months
 from buudien.network import selectors as network_selectors
 
 if TYPE_CHECKING:
@@ -49,11 +52,17 @@ LOOKUPS_PER_ADDRESS = 200
 TOKEN_LENGTH = 16
 DEVICE_COOKIE = "buudien_device"
 INTAKE_KINDS = ("office", "commune_point")
+_M = TypeVar("_M", bound=Model)
 
 
 def dossiers(*, user: Actor) -> QuerySet[Dossier]:
     """Dossiers a user may see: his subtree's, or for an agency officer his agency's."""
-    qs = Dossier.objects.select_related("procedure", "point", "agency")
+    return _in_scope(Dossier.objects.select_related("procedure", "point", "agency"), user)
+
+
+def _in_scope(qs: QuerySet[_M], user: Actor) -> QuerySet[_M]:
+    """The rows of dossiers, or of their monthly rollup, that a user may see: by their point
+    in his subtree, or for an agency officer by his agency."""
     if getattr(user, "role", None) == Role.PARTNER_OFFICER:
         partner_id = scope_of(user).partner_id
         return qs.filter(agency_id=partner_id) if partner_id else qs.none()
@@ -490,54 +499,91 @@ class Breakdown:
         return round(100 * self.on_time / self.returned) if self.returned else None
 
 
+# A breakdown's rows: point, agency, procedure, channel, then received, returned, on time.
+_Row = tuple[str, str, str, str, int, int, int]
+# Keys read as text: no UUID object made for each of the thousands of rows of a year.
+_KEYS = (
+    Cast("point_id", CharField()),
+    Cast("agency_id", CharField()),
+    Cast("procedure_id", CharField()),
+    "channel",
+)
+
+
 def breakdowns(*, user: Actor, start: dt.date, end: dt.date) -> dict[str, list[Breakdown]]:
     """Dossiers received and returned in a period by point, agency, procedure and channel,
-    with the share returned by the promised date: all four from two grouped queries."""
-    from django.db.models import Count, F
+    with the share returned by the promised date: whole months read off the monthly rollup,
+    other periods counted from the dossiers."""
+    if whole_months(start, end):
+        rolled = _in_scope(
+            DossierMonthRollup.objects.filter(month__gte=start, month__lte=end), user
+        )
+        rows: list[_Row] = list(
+            rolled.values_list(*_KEYS)
+            .annotate(Sum("received"), Sum("returned"), Sum("returned_on_time"))
+            .order_by()
+        )
+    else:
+        rows = _counted_rows(user, start, end)
+    return {by: _table(rows, i, names) for i, (by, names) in enumerate(_names(rows).items())}
 
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    keys = (
-        "point__code",
-        "point__name",
-        "agency__code",
-        "agency__name",
-        "procedure__code",
-        "procedure__name",
-        "channel",
-    )
+
+def _counted_rows(user: Actor, start: dt.date, end: dt.date) -> list[_Row]:
+    """The breakdown's rows counted from the dossiers: two grouped queries."""
+    lo, hi = day_bounds(start, end)
     base = dossiers(user=user)
-    received = list(
+    received = (
         base.filter(received_at__gte=lo, received_at__lt=hi)
-        .values(*keys)
+        .values_list(*_KEYS)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    returned = list(
+    returned = (
         base.filter(returned_at__gte=lo, returned_at__lt=hi)
-        .values(*keys)
+        .values_list(*_KEYS)
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(returned_at__date__lte=F("due_date"))))
         .order_by()
     )
-    channel = dict(Dossier.Channel.choices)
-    out: dict[str, list[Breakdown]] = {}
-    for by, code, name in (
-        ("point", "point__code", "point__name"),
-        ("agency", "agency__code", "agency__name"),
-        ("procedure", "procedure__code", "procedure__name"),
-        ("channel", "channel", "channel"),
-    ):
-        table: dict[str, Breakdown] = {}
-        for rows, field in ((received, "received"), (returned, "returned")):
-            for r in rows:
-                label = str(channel.get(r[code], r[code])) if by == "channel" else r[name]
-                item = table.setdefault(r[code], Breakdown(str(r[code]), str(label), 0, 0, 0))
-                setattr(item, field, getattr(item, field) + r["n"])
-                if field == "returned":
-                    item.on_time += r["ok"]
-        out[by] = sorted(table.values(), key=lambda b: -b.received)
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for *key, n in received:
+        sums.setdefault(tuple(key), [0, 0, 0])[0] += n
+    for *key, n, ok in returned:
+        row = sums.setdefault(tuple(key), [0, 0, 0])
+        row[1] += n
+        row[2] += ok
+    return [(p, a, r, c, *counts) for (p, a, r, c), counts in sums.items()]  # type: ignore[misc]
+
+
+def _names(rows: list[_Row]) -> dict[str, dict[Any, tuple[str, str]]]:
+    """The code and name of each point, agency, procedure and channel of the rows, looked up
+    once by key."""
+    out: dict[str, dict[Any, tuple[str, str]]] = {}
+    for i, by in enumerate(("point", "agency", "procedure")):
+        model: Any = DossierMonthRollup._meta.get_field(by).related_model
+        wanted = {row[i] for row in rows}
+        found = (
+            model._default_manager.filter(pk__in=wanted)
+            .annotate(key=Cast("pk", CharField()))
+            .values_list("key", "code", "name")
+        )
+        out[by] = {pk: (str(code), str(name)) for pk, code, name in found}
+    out["channel"] = {value: (value, str(label)) for value, label in Dossier.Channel.choices}
     return out
+
+
+def _table(rows: list[_Row], index: int, names: dict[Any, tuple[str, str]]) -> list[Breakdown]:
+    """One breakdown: the rows added up by one of their keys, the most received first."""
+    table: dict[str, Breakdown] = {}
+    for row in rows:
+        key = str(row[index])
+        item = table.get(key)
+        if item is None:
+            code, label = names.get(key) or (key, key)
+            item = table[key] = Breakdown(code, label, 0, 0, 0)
+        item.received += row[4]
+        item.returned += row[5]
+        item.on_time += row[6]
+    return sorted(table.values(), key=lambda b: -b.received)
 
 
 def dossiers_by_code(*, user: Actor, codes: list[str]) -> list[Dossier]:

@@ -32,10 +32,10 @@ class Filters(forms.Form):
         self.user = user
 
     def value(self, name: str) -> Any:
-        """The field's checked value, or its empty value when it was wrong or not given."""
+        """The field's checked value; None when it was wrong or not given."""
         if not self.is_bound or name in self.errors:
-            return self.fields[name].to_python(None) if name in self.fields else None
-        return self.cleaned_data.get(name)
+            return None
+        return self.cleaned_data.get(name) or None
 
     def problems(self) -> list[str]:
         """Each wrong field as "Label: what is wrong", for the page to show."""

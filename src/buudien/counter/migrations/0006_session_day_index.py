@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counter', '0005_counter_transactions'),
-        ('network', '0001_initial'),
+        ("counter", "0005_counter_transactions"),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='countersession',
-            index=models.Index(fields=['business_date', 'unit'], name='counter_session_day_unit'),
+            model_name="countersession",
+            index=models.Index(fields=["business_date", "unit"], name="counter_session_day_unit"),
         ),
     ]

@@ -33,6 +33,7 @@ from buudien.dossiers.services.lifecycle import (
     target_of,
     transition,
 )
+from buudien.dossiers.services.rollups import rebuild_rollups
 
 __all__ = [
     "AGENCY_STEPS",
@@ -54,6 +55,7 @@ __all__ = [
     "import_procedures",
     "intake",
     "open_batch",
+    "rebuild_rollups",
     "record_appointment",
     "resolve_complaint",
     "send_batch",

@@ -35,6 +35,7 @@ from buudien.dossiers.models import (
     Status,
 )
 from buudien.dossiers.services.lifecycle import record_event
+from buudien.dossiers.services.rollups import count_received
 
 if TYPE_CHECKING:
     from buudien.core.models import User
@@ -210,6 +211,7 @@ def _receive(
         if d.count > 0
     )
     _post_fees(dossier, session=session, clerk=clerk)
+    count_received(dossier)
     record_event(
         dossier,
         actor=clerk,

@@ -20,6 +20,7 @@ from buudien.core.text import fold
 from buudien.dossiers.calendar import add_working_days
 from buudien.dossiers.errors import DossierCode, DossierError
 from buudien.dossiers.models import Dossier, DossierEvent, Place, Status
+from buudien.dossiers.services.rollups import count_returned
 
 if TYPE_CHECKING:
     from buudien.core.models import User
@@ -225,6 +226,8 @@ def take_step(
         locked.step_due = None
     locked.version += 1
     locked.save()
+    if step.target == S.RETURNED:
+        count_returned(locked)
     record_event(locked, actor=actor, action=action, from_status=previous, note=note, where=where)
     _notify(locked, action)
 
