@@ -37,20 +37,59 @@ def compute(
     end: dt.date,
 ) -> dict[str, dict[str, int | None]]:
     """Each subtree's revenue by line, transactions and revenue per point per month."""
-    network = network_selectors.network_then(
-        user=user, paths=unit_paths, first_day=start, last_day=end
-    )
-    kinds = {u.pk: u.kind for u in network.units}
+    return compute_months(user=user, codes=codes, unit_paths=unit_paths, spans=[(start, end)])[0]
+
+
+def compute_months(
+    *,
+    user: Actor,
+    codes: frozenset[str],
+    unit_paths: Sequence[str],
+    spans: Sequence[tuple[dt.date, dt.date]],
+) -> list[dict[str, dict[str, int | None]]]:
+    """The same figures for several spans of whole months (a trend line) from one read of
+    the rollups; each span adds up its units as they were then."""
+    networks = [
+        network_selectors.network_then(user=user, paths=unit_paths, first_day=a, last_day=b)
+        for a, b in spans
+    ]
+    units = {u.pk for network in networks for u in network.units}
     rows = (
         UnitMonthRollup.objects.filter(
-            month__gte=start.replace(day=1), month__lte=end, unit_id__in=list(kinds)
+            month__gte=min(a for a, _b in spans).replace(day=1),
+            month__lte=max(b for _a, b in spans),
+            unit_id__in=list(units),
         )
-        .values_list("unit_id", "line")
+        .values_list("month", "unit_id", "line")
         .annotate(revenue=Sum("revenue"), n=Sum("count"))
         .order_by()
     )
+    read = list(rows)
+    return [
+        _figures(
+            network,
+            [r[1:] for r in read if start.replace(day=1) <= r[0] <= end],
+            codes,
+            unit_paths,
+            (start, end),
+        )
+        for network, (start, end) in zip(networks, spans, strict=True)
+    ]
+
+
+def _figures(
+    network: network_selectors.NetworkThen,
+    rows: Sequence[Sequence[Any]],
+    codes: frozenset[str],
+    unit_paths: Sequence[str],
+    span: tuple[dt.date, dt.date],
+) -> dict[str, dict[str, int | None]]:
+    """A span's figures for each subtree, from its rollup rows (unit, line, revenue, count)."""
+    kinds = {u.pk: u.kind for u in network.units}
     by_unit: dict[Any, dict[str, int]] = {}
     for unit_id, line, revenue, n in rows:
+        if unit_id not in kinds:
+            continue
         figures = by_unit.setdefault(unit_id, {})
         for key, value in (("DT_TONG", revenue), (BY_LINE[line], revenue), ("SO_GD", n)):
             figures[key] = figures.get(key, 0) + value
@@ -60,7 +99,7 @@ def compute(
         for u in network.units:
             if u.kind == POINT:
                 figures = by_unit.setdefault(u.pk, {})
-                figures["point_months"] = u.months_open(start, end)
+                figures["point_months"] = u.months_open(*span)
     totals = network.add_up(by_unit, unit_paths)
     out: dict[str, dict[str, int | None]] = {}
     for path, t in totals.items():

@@ -254,6 +254,11 @@ def monthly_values(
     """One indicator's figure of a subtree month by month (a trend line), each month's units
     as they were that month."""
     known = indicators()
+    ind = next((i for i in known if i.code == code), None)
+    if ind is not None and ind.source == Indicator.Source.COMPUTED and not ind.derived:
+        spans = [(p.first_day, p.last_day) for p in (Period(year, "month", m) for m in months)]
+        found = registry.series(user=user, code=code, unit_path=unit_path, spans=spans)
+        return dict(zip(months, found, strict=True))
     out: dict[int, int | None] = {}
     for m in months:
         exact = _exact(
