@@ -3,6 +3,7 @@ receipt with the change; then the shift closed with confirmation and its closing
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -125,3 +126,55 @@ def test_a_short_drawer_needs_a_reason_and_a_manager_approves_it(
     expect(page.get_by_test_id("session-status")).to_have_text("Đã kết ca")
     session.refresh_from_db()
     assert session.approved_by == users[Role.AREA_MANAGER]
+
+
+def test_a_bill_by_qr_a_letter_in_cash_and_a_pension_to_the_authorised_receiver(
+    page: Page, live_server: LiveServer, tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    line = pension_today(tree, users, name="Hoàng Thị Mến", amount=250_000)
+    person = line.beneficiary
+    person.authorised_name, person.authorised_id = "Lò Văn Sáng", "004190000456"
+    person.authorised_until = dt.date(2100, 1, 1)
+    person.save()
+    _login(page, live_server, users[Role.CLERK].username)
+    page.get_by_role("link", name="Quầy", exact=True).click()
+    page.get_by_label("Tiền mặt đầu ca (đồng)").fill("500.000")
+    page.get_by_role("button", name="Mở ca").click()
+
+    lines = page.get_by_test_id("basket-lines")
+    _add(page, "dien", "Thu hộ tiền điện")
+    page.keyboard.type("320.000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("PD2503-000124")
+    page.keyboard.press("Tab")
+    method = lines.get_by_label("Hình thức của dòng").last
+    expect(method).to_be_focused()
+    method.select_option("qr")
+    _add(page, "thu bao dam", "Thư bảo đảm")
+    _add(page, "hoang thi men", "Hoàng Thị Mến")
+    receiver = lines.get_by_label("Người nhận tiền")
+    receiver.select_option("authorised")
+    expect(receiver).to_contain_text("Lò Văn Sáng")
+    expect(page.get_by_test_id("basket-due")).to_have_text("88.000 ₫")
+    expect(page.get_by_test_id("basket-cash-due")).to_have_text("−232.000 ₫")
+    expect(page.get_by_test_id("basket-change")).to_have_text("232.000 ₫")
+
+    page.get_by_label("Tiền khách đưa (đồng)").press("F9")
+    expect(page.get_by_test_id("basket-error")).to_contain_text("Giao dịch thứ 3")
+    expect(page.get_by_test_id("basket-error")).to_contain_text("CCCD")
+    receiver = page.get_by_test_id("basket-lines").get_by_label("Người nhận tiền")
+    expect(receiver).to_have_value("authorised")
+    expect(
+        page.get_by_test_id("basket-lines").get_by_label("Hình thức của dòng").first
+    ).to_have_value("qr")
+    page.get_by_label("Số CCCD người nhận").fill("004190000456")
+    page.get_by_label("Tiền khách đưa (đồng)").press("F9")
+
+    receipt = page.get_by_test_id("transaction-receipt")
+    expect(receipt.get_by_test_id("by-method-qr")).to_contain_text("320.000 ₫")
+    expect(receipt.get_by_test_id("by-method-cash")).to_contain_text("232.000 ₫")
+    expect(page.get_by_test_id("receipt-change")).to_have_text("232.000 ₫")
+    line.refresh_from_db()
+    assert line.receiver == "Lò Văn Sáng"
+    page.get_by_test_id("next-customer").click()
+    expect(page.get_by_test_id("book-cash")).to_have_text("268.000")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from buudien.core.errors import DomainError
 from buudien.core.models import AuditEvent, Role, User
@@ -109,3 +112,109 @@ def test_the_basket_finds_only_pensions_payable_today_by_name_without_accents(
     found = source.search(users[Role.CLERK], session, "hoang")
     assert [c.label for c in found] == ["Chi trả: Hoàng Thị Mến"]
     assert source.search(users[Role.CLERK], session, "0041500001")[0].amount == 3_200_000
+
+
+def _authorise(
+    line: Payout, *, name: str = "Lò Văn Sáng", citizen_id: str = "004190000456"
+) -> None:
+    person = line.beneficiary
+    person.authorised_name, person.authorised_id = name, citizen_id
+    person.authorised_until = timezone.localdate() + dt.timedelta(days=30)
+    person.save()
+
+
+def test_a_bill_paid_by_qr_and_a_letter_in_cash_give_change_on_the_cash_alone(
+    session: CounterSession, users: dict[str, User]
+) -> None:
+    by_qr = BasketLine(service_code="TC-DIEN", amount=350_000, reference="PD1", method="qr")
+    txn = _serve(session, users[Role.CLERK], by_qr, THUDB, cash_given=50_000)
+    assert isinstance(txn, CounterTransaction)
+    methods = {e.service.code: e.method for e in txn.entries.all()}
+    assert methods == {"TC-DIEN": "qr", "BC-THUDB": "cash"}
+    letter = txn.entries.get(service__code="BC-THUDB").amount
+    assert txn.cash_in == letter
+    assert txn.change == 50_000 - letter
+    session.refresh_from_db()
+    assert session.cash_in == letter
+    assert session.book_cash == 100_000_000 + letter
+
+
+def test_a_line_overrides_the_transactions_method_and_the_cash_due_follows(
+    session: CounterSession, users: dict[str, User]
+) -> None:
+    in_cash = BasketLine(service_code="BC-THUDB", method="cash")
+    txn = _serve(session, users[Role.CLERK], DIEN, in_cash, method="transfer", cash_given=20_000)
+    assert isinstance(txn, CounterTransaction)
+    assert txn.entries.get(service__code="TC-DIEN").method == "transfer"
+    assert txn.cash_in == txn.entries.get(service__code="BC-THUDB").amount
+    assert txn.change == 20_000 - txn.cash_in
+
+
+def test_an_unknown_method_on_a_line_is_a_message_naming_the_line(
+    session: CounterSession, users: dict[str, User]
+) -> None:
+    bad = BasketLine(service_code="BC-THUDB", method="bitcoin")
+    with pytest.raises(DomainError, match="Giao dịch thứ 2: hình thức thanh toán «bitcoin»"):
+        _serve(session, users[Role.CLERK], DIEN, bad, cash_given=500_000)
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_pension_paid_to_the_authorised_receiver_records_him(
+    tree: Tree, session: CounterSession, users: dict[str, User]
+) -> None:
+    line = pension_today(tree, users)
+    _authorise(line)
+    pension = BasketLine(
+        kind="payout", ref=str(line.pk), receiver="authorised", receiver_id="004190000456"
+    )
+    _serve(session, users[Role.CLERK], pension)
+    line.refresh_from_db()
+    assert line.status == Payout.Status.PAID
+    assert line.receiver == "Lò Văn Sáng"
+
+
+def test_an_authorised_receiver_without_his_citizen_id_is_refused_naming_the_line(
+    tree: Tree, session: CounterSession, users: dict[str, User]
+) -> None:
+    line = pension_today(tree, users)
+    _authorise(line)
+    pension = BasketLine(kind="payout", ref=str(line.pk), receiver="authorised")
+    with pytest.raises(DomainError, match="Giao dịch thứ 1: .*CCCD"):
+        _serve(session, users[Role.CLERK], pension)
+    line.refresh_from_db()
+    assert line.status == Payout.Status.PENDING
+    assert not CounterTransaction.objects.exists()
+
+
+def test_an_authorised_receiver_whose_id_does_not_match_is_refused(
+    tree: Tree, session: CounterSession, users: dict[str, User]
+) -> None:
+    line = pension_today(tree, users)
+    _authorise(line)
+    pension = BasketLine(
+        kind="payout", ref=str(line.pk), receiver="authorised", receiver_id="001000000000"
+    )
+    with pytest.raises(DomainError, match="Giao dịch thứ 2: CCCD người nhận không khớp"):
+        _serve(session, users[Role.CLERK], DIEN, pension, cash_given=400_000)
+    assert not LedgerEntry.objects.exists()
+
+
+def test_without_an_authorisation_in_force_only_the_person_himself_is_offered(
+    tree: Tree, session: CounterSession, users: dict[str, User]
+) -> None:
+    from buudien.counter import basket
+
+    line = pension_today(tree, users)
+    _authorise(line)
+    person = line.beneficiary
+    source = basket.source("payout")
+    assert source is not None
+    assert source.search(users[Role.CLERK], session, "men")[0].authorised == "Lò Văn Sáng"
+    person.authorised_until = timezone.localdate() - dt.timedelta(days=1)
+    person.save()
+    assert source.search(users[Role.CLERK], session, "men")[0].authorised == ""
+    refused = BasketLine(
+        kind="payout", ref=str(line.pk), receiver="authorised", receiver_id="004190000456"
+    )
+    with pytest.raises(DomainError, match="Giao dịch thứ 1: Giấy ủy quyền"):
+        _serve(session, users[Role.CLERK], refused)

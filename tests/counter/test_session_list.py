@@ -117,3 +117,52 @@ def test_the_list_is_paged(tree: Tree, users: dict[str, User]) -> None:
     assert (
         client.get("/counter/sessions/?page=2").content.decode().count('data-status="closed"') == 2
     )
+
+
+def test_filters_by_clerk_among_those_in_scope(
+    tree: Tree, shifts: dict[str, CounterSession], users: dict[str, User]
+) -> None:
+    clerk_a2 = User.objects.create(
+        username="diem-a2", full_name="Lò Thị Mai", role=Role.CLERK, home_unit=tree.point_a2
+    )
+    _shift(clerk_a2, tree.point_a2, timezone.localdate(), counted=0)
+    area = _client(users[Role.AREA_MANAGER])
+    page = area.get("/counter/sessions/").content.decode()
+    assert "4 ca" in page
+    assert f'<option value="{clerk_a2.pk}">Lò Thị Mai</option>' in page
+    assert "diem-b" not in page  # the clerk of the other area is not offered
+    hers = area.get(f"/counter/sessions/?clerk={clerk_a2.pk}").content.decode()
+    assert "1 ca" in hers
+    assert "Nguyễn Huệ" in hers
+    rows = _xlsx(area.get(f"/counter/sessions/?clerk={clerk_a2.pk}&format=xlsx").content)
+    assert [r[3] for r in rows[1:]] == ["Lò Thị Mai"]
+    partial = area.get(f"/counter/sessions/?clerk={clerk_a2.pk}", headers={"HX-Request": "true"})
+    assert (
+        f'href="?clerk={clerk_a2.pk}&amp;format=xlsx" data-testid="export" hx-swap-oob="true"'
+        in (partial.content.decode())
+    )
+
+    other = User.objects.get(username="diem-b")
+    refused = area.get(f"/counter/sessions/?clerk={other.pk}").content.decode()
+    assert "Nhân viên: Không có nhân viên này trong phạm vi của bạn." in refused
+    assert "Cốc Pàng" not in refused
+    assert "4 ca" in refused  # the list shows without the refused clerk
+
+
+def test_a_clerk_is_offered_no_one_but_herself(
+    tree: Tree, shifts: dict[str, CounterSession], users: dict[str, User]
+) -> None:
+    colleague = User.objects.create(username="diem-2", role=Role.CLERK, home_unit=tree.point_a1)
+    _shift(colleague, tree.point_a1, timezone.localdate() - dt.timedelta(days=3), counted=0)
+    client = _client(users[Role.CLERK])
+    page = client.get("/counter/sessions/").content.decode()
+    assert 'name="clerk"' not in page  # one choice only: no select to offer
+    mine = client.get(f"/counter/sessions/?clerk={users[Role.CLERK].pk}").content.decode()
+    assert "3 ca" in mine
+    refused = client.get(f"/counter/sessions/?clerk={colleague.pk}").content.decode()
+    assert "Nhân viên: Không có nhân viên này trong phạm vi của bạn." in refused
+
+
+def _xlsx(body: bytes) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(io.BytesIO(body)).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]

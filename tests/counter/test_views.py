@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.test import Client
@@ -188,3 +189,59 @@ def test_closing_asks_for_confirmation_then_shows_the_report(
     assert "Báo cáo kết ca" in report
     assert "Chuyển phát nhanh EMS" in report
     assert CounterSession.objects.get().status == "closed"
+
+
+def test_a_receipt_shows_each_lines_method_and_the_totals_by_method(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    client = _clerk(users)
+    client.post("/counter/", {"opening_cash": "0"})
+    form = _basket(
+        "mixed-1",
+        "50.000",
+        ("service", "TC-DIEN", "350.000", "PD-9"),
+        ("service", "BC-THUDB", "", ""),
+    ) | {"line_method": ["qr", ""]}
+    response = client.post("/counter/checkout/", form)
+    receipt = client.get(response["Location"]).content.decode()
+    assert "QR: khách trả" in receipt and "350.000 ₫" in receipt
+    assert "Tiền mặt: khách trả" in receipt and "18.000 ₫" in receipt
+    assert "32.000 ₫" in receipt  # change: 50.000 given for the 18.000 of the letter alone
+    assert "Hình thức: Tiền mặt, QR" in receipt
+    page = client.get("/counter/").content.decode()
+    assert 'data-testid="book-cash">18.000' in page
+
+
+def test_a_bad_line_method_or_a_receiver_without_id_is_named_and_the_basket_kept(
+    tree: Tree, users: dict[str, User], catalogue: None
+) -> None:
+    from tests.counter.payday import pension_today
+
+    line = pension_today(tree, users)
+    person = line.beneficiary
+    person.authorised_name, person.authorised_id = "Lò Văn Sáng", "004190000456"
+    person.authorised_until = dt.date(2100, 1, 1)
+    person.save()
+    client = _clerk(users)
+    client.post("/counter/", {"opening_cash": "5.000.000"})
+    form = _basket("bad-1", "", ("service", "BC-THUDB", "", "")) | {"line_method": ["bitcoin"]}
+    page = client.post("/counter/checkout/", form)
+    assert page.status_code == 422
+    assert "Giao dịch thứ 1: hình thức thanh toán «bitcoin» không hợp lệ" in page.content.decode()
+    form = _basket("bad-2", "", ("service", "BC-THUDB", "", "")) | {
+        "kind": ["service", "payout"],
+        "code": ["BC-THUDB", ""],
+        "ref": ["", str(line.pk)],
+        "qty": ["1", "1"],
+        "amount": ["", ""],
+        "reference": ["", ""],
+        "line_method": ["", ""],
+        "receiver": ["self", "authorised"],
+        "receiver_id": ["", ""],
+    }
+    response = client.post("/counter/checkout/", form)
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert "Giao dịch thứ 2: Người được ủy quyền nhận: cần nhập số CCCD" in text
+    assert 'value="authorised" selected' in text and "Lò Văn Sáng" in text
+    assert not LedgerEntry.objects.exists()

@@ -227,3 +227,42 @@ def test_an_area_managers_list_leaves_out_the_other_area(
     page = _client(users[Role.AREA_MANAGER]).get("/dossiers/?which=all").content.decode()
     assert dossier.code in page
     assert other.code not in page
+
+
+def test_complaints_filter_by_point_in_scope_only(
+    tree: Tree, dossier: Dossier, users: dict[str, User]
+) -> None:
+    clerk_b = User.objects.create(username="diem-b", role=Role.CLERK, home_unit=tree.point_b1)
+    session_b = counter_services.open_session(
+        clerk=clerk_b, unit=tree.point_b1, opening_cash=0, business_date=dt.date(2025, 3, 14)
+    )
+    other = services.intake(
+        clerk=clerk_b,
+        session=session_b,
+        procedure=dossier.procedure,
+        documents=full_documents(dossier.procedure),
+        **CITIZEN,
+    )
+    for clerk, d in ((users[Role.CLERK], dossier), (clerk_b, other)):
+        services.file_complaint(actor=clerk, dossier=d, kind="delay", description="Quá hẹn")
+    province = _client(users[Role.PROVINCE_MANAGER])
+    everything = province.get("/dossiers/complaints/").content.decode()
+    assert "2 khiếu nại" in everything
+    assert '<option value="VHXB1">' in everything
+    at_b = province.get("/dossiers/complaints/?point=VHXB1").content.decode()
+    assert "1 khiếu nại" in at_b
+    assert other.code in at_b
+    assert dossier.code not in at_b
+    rows = _xlsx(province.get("/dossiers/complaints/?point=VHXB1&format=xlsx").content)
+    assert [r[0] for r in rows[1:]] == [other.code]
+
+    area = _client(users[Role.AREA_MANAGER])
+    assert '<option value="VHXB1">' not in area.get("/dossiers/complaints/").content.decode()
+    refused = area.get("/dossiers/complaints/?point=VHXB1")
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Mã điểm: Không có điểm mã này trong phạm vi của bạn." in html
+    assert other.code not in html
+    assert dossier.code in html  # the list shows without the refused point
+    exported = _xlsx(area.get("/dossiers/complaints/?point=VHXB1&format=xlsx").content)
+    assert [r[0] for r in exported[1:]] == [dossier.code]

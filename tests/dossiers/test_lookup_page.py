@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.test import Client
+from django.test import Client, override_settings
 
 from buudien.core.models import Role, User
 from buudien.counter.models import CounterSession
@@ -183,3 +183,19 @@ def test_the_dossiers_own_history_shows_labels_not_codes(
     assert "Cơ quan đã nhận" in _text(events)
     for code in RAW_CODES:
         assert code not in _text(events)
+
+
+# A page with a written-in /static/ path would miss the fingerprinted, year-cached files.
+@override_settings(STATIC_URL="/s/")
+def test_the_slip_has_a_print_button_and_its_files_come_through_static(
+    dossier: Dossier, users: dict[str, User]
+) -> None:
+    client = Client()
+    client.force_login(users[Role.CLERK])
+    slip = client.get(f"/dossiers/{dossier.code}/slip/").content.decode()
+    assert 'href="/s/buudien/receipt.css"' in slip
+    assert '<script src="/s/buudien/print.js" defer>' in slip
+    button = re.search(r'<p class="noprint"><button type="button" data-print[^>]*>([^<]+)<', slip)
+    assert button is not None and button.group(1) == "In phiếu"
+    assert "/static/" not in slip
+    assert finders.find("buudien/print.js") and finders.find("buudien/receipt.css")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -119,3 +120,28 @@ def test_months_that_do_not_add_up_to_the_year_are_refused_with_the_gap(
 def test_this_year_is_the_default(tree: Tree, users: dict[str, User], inds: object) -> None:
     html = _client(users[Role.PROVINCE_MANAGER]).get("/plans/").content.decode()
     assert f"{timezone.localdate().year} · {tree.province.name}" in html
+
+
+def test_the_grid_page_loads_its_script_and_keeps_a_place_for_the_running_total(
+    tree: Tree, users: dict[str, User], inds: dict[str, Indicator]
+) -> None:
+    client = _client(users[Role.PROVINCE_MANAGER])
+    page = client.get(f"/plans/{tree.area_a.code}/?year={YEAR}").content.decode()
+    assert '<script src="/static/buudien/plans.js" defer>' in page
+    total = re.search(r'<p[^>]*data-testid="months-sum"[^>]*>', page)
+    assert total is not None and "hidden" in total.group(0)  # nothing typed yet
+    assert "plans.js" not in client.get(f"/plans/?year={YEAR}").content.decode()
+
+
+def test_after_sending_the_grid_the_total_of_the_12_months_is_shown(
+    tree: Tree, users: dict[str, User], inds: dict[str, Indicator]
+) -> None:
+    months = ["1.000.000"] * 11 + ["900.000"]
+    client = _client(users[Role.PROVINCE_MANAGER])
+    html = client.post(
+        f"/plans/{tree.area_a.code}/", _grid(inds, months, "12.000.000")
+    ).content.decode()
+    total = re.search(r'<p[^>]*data-testid="months-sum"[^>]*>.*?</p>', html)
+    assert total is not None and " hidden" not in total.group(0).split(">")[0]
+    assert "Tổng 12 tháng: <output data-sum" in total.group(0)
+    assert ">11.900.000</output>" in total.group(0)

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 if TYPE_CHECKING:
     from buudien.core.models import User
     from buudien.counter.models import CounterSession, CounterTransaction
+    from buudien.counter.services.checkout import BasketLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Candidate:
     detail: str
     amount: int
     direction: str  # "in": the customer pays; "out": the customer receives
+    # A line paid out may be taken by someone the person authorised: his name, if any.
+    authorised: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +39,9 @@ class Source:
     kind: str
     label: str | Promise
     search: Callable[[User, CounterSession, str], list[Candidate]]
-    # settle(user, session, ref, transaction, key) records the line through the module's own
-    # service, exactly once, as a line of the transaction; it returns nothing.
-    settle: Callable[[User, CounterSession, str, CounterTransaction, str], Any]
+    # settle(user, session, line, transaction, key) records the line (its ref, its receiver)
+    # through the module's own service, exactly once, as a line of the transaction.
+    settle: Callable[[User, CounterSession, BasketLine, CounterTransaction, str], Any]
     # find(user, session, ref): the candidate again, to show it in a basket kept on error.
     find: Callable[[User, CounterSession, str], Candidate | None]
 

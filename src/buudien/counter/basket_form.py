@@ -12,14 +12,24 @@ from buudien.core.errors import DomainError
 from buudien.core.money import parse_amount
 from buudien.counter import basket, selectors
 from buudien.counter.services import BasketLine, Checkout
-from buudien.counter.services.checkout import PAYING_METHODS, SERVICE
+from buudien.counter.services.checkout import PAYING_METHODS, SERVICE, line_where
 
 if TYPE_CHECKING:
     from buudien.core.models import User
     from buudien.counter.models import CounterSession, Service
 
 MAX_LINES = 30
-LINE_FIELDS = ("kind", "code", "ref", "qty", "amount", "reference")
+LINE_FIELDS = (
+    "kind",
+    "code",
+    "ref",
+    "qty",
+    "amount",
+    "reference",
+    "line_method",
+    "receiver",
+    "receiver_id",
+)
 
 
 @dataclass
@@ -32,10 +42,14 @@ class Row:
     qty: str = "1"
     amount: str = ""
     reference: str = ""
+    method: str = ""  # "": the transaction's method
+    receiver: str = "self"
+    receiver_id: str = ""
     label: str = ""
     detail: str = ""
     price: int | None = None
     direction: str = "in"
+    authorised: str = ""
 
     @property
     def blank(self) -> bool:
@@ -95,7 +109,7 @@ def describe(row: Row, user: User, session: CounterSession) -> None:
     found = source.find(user, session, row.ref) if source else None
     if found is not None:
         row.label, row.detail, row.direction = found.label, found.detail, found.direction
-        row.amount = str(found.amount)
+        row.amount, row.authorised = str(found.amount), found.authorised
 
 
 def read(post: QueryDict, user: User, session: CounterSession) -> Basket:
@@ -111,6 +125,9 @@ def read(post: QueryDict, user: User, session: CounterSession) -> Basket:
             qty=values["qty"][:10],
             amount=values["amount"][:20],
             reference=values["reference"][:60],
+            method=values["line_method"][:20],
+            receiver=values["receiver"][:20] or "self",
+            receiver_id=values["receiver_id"][:20],
         )
         if not row.blank:
             describe(row, user, session)
@@ -127,9 +144,14 @@ def read(post: QueryDict, user: User, session: CounterSession) -> Basket:
 
 
 def _line(index: int, row: Row, unit_kind: str) -> BasketLine:
-    where = _("Giao dịch thứ %(n)s") % {"n": index + 1}
+    where = line_where(index)
     if row.kind != SERVICE:
-        return BasketLine(kind=row.kind, ref=row.ref.strip())
+        return BasketLine(
+            kind=row.kind,
+            ref=row.ref.strip(),
+            receiver=row.receiver,
+            receiver_id=row.receiver_id.strip(),
+        )
     if not row.label:
         raise DomainError(
             _("%(where)s: không rõ dịch vụ «%(text)s»; hãy chọn trong danh sách.")
@@ -141,6 +163,7 @@ def _line(index: int, row: Row, unit_kind: str) -> BasketLine:
         amount=_amount(row.amount, where),
         quantity=_quantity(row.qty),
         reference=row.reference.strip()[:60],
+        method=row.method,
     )
 
 

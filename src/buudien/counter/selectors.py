@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
+from buudien.core.roles import Role
 from buudien.core.scoping import Actor, scoped, scoped_by_unit
 from buudien.core.text import fold
 from buudien.counter.models import (
@@ -39,9 +40,10 @@ def sessions(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     discrepancy: bool = False,
+    clerk: Any = None,
 ) -> QuerySet[CounterSession]:
-    """Shifts in scope; filtered by status (or "approved"), unit code, business dates and
-    whether the cash counted differed from the book."""
+    """Shifts in scope; filtered by status (or "approved"), unit code, clerk, business dates
+    and whether the cash counted differed from the book."""
     qs = scoped_by_unit(
         CounterSession.objects.select_related("unit", "clerk"), user, unit_field="unit"
     )
@@ -51,6 +53,8 @@ def sessions(
         qs = qs.filter(status=status)
     if point:
         qs = qs.filter(unit__code=point.strip().upper())
+    if clerk:
+        qs = qs.filter(clerk_id=clerk)
     if date_from:
         qs = qs.filter(business_date__gte=date_from)
     if date_to:
@@ -58,6 +62,20 @@ def sessions(
     if discrepancy:
         qs = qs.filter(counted_cash__isnull=False).exclude(counted_cash=F("expected_cash"))
     return qs
+
+
+def session_clerks(*, user: Actor) -> list[tuple[str, str]]:
+    """Who opened the shifts a user may see, key and name, for a list's filter; a clerk is
+    offered only herself."""
+    if getattr(user, "role", None) == Role.CLERK:
+        return [(str(user.pk), str(getattr(user, "display_name", "")))]
+    found = (
+        sessions(user=user)
+        .order_by()
+        .values_list("clerk_id", "clerk__full_name", "clerk__username")
+        .distinct()
+    )
+    return sorted(((str(pk), full or name) for pk, full, name in found), key=lambda c: fold(c[1]))
 
 
 def session(user: Actor, pk: Any) -> CounterSession:

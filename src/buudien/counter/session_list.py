@@ -1,4 +1,4 @@
-"""The list of shifts: filtered by status, point, business dates and discrepancy, sorted by
+"""The list of shifts: filtered by status, point, clerk, business dates and discrepancy, sorted by
 its headings, paged and exported with the same filters."""
 
 from __future__ import annotations
@@ -36,17 +36,29 @@ class SessionFilterForm(forms.Form):
         label=gettext_lazy("Trạng thái"), choices=[("", ""), *STATUSES], required=False
     )
     point = forms.CharField(label=gettext_lazy("Đơn vị"), max_length=20, required=False)
+    # The choices are the clerks whose shifts the user may see (set for each request).
+    clerk = forms.ChoiceField(
+        label=gettext_lazy("Nhân viên"),
+        choices=[("", "")],
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("Không có nhân viên này trong phạm vi của bạn.")
+        },
+    )
     date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False)
     date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False)
     discrepancy = forms.BooleanField(label=gettext_lazy("Có chênh lệch"), required=False)
     sort = forms.CharField(label=gettext_lazy("Sắp xếp"), max_length=20, required=False)
 
 
-def _values(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
+def _values(
+    request: HttpRequest, clerks: list[tuple[str, str]]
+) -> tuple[dict[str, Any], list[str]]:
     data = request.GET.copy()
     if "date_from" not in data and "date_to" not in data:
         data["date_from"] = (timezone.localdate() - dt.timedelta(days=DEFAULT_DAYS)).isoformat()
     form = SessionFilterForm(data)
+    form.fields["clerk"].choices = [("", ""), *clerks]  # type: ignore[attr-defined]
     form.is_valid()
     values = dict.fromkeys(form.fields) | getattr(form, "cleaned_data", {})
     errors = [f"{form.fields[k].label}: {m}" for k, ms in form.errors.items() for m in ms]
@@ -73,12 +85,14 @@ def _badge(s: CounterSession) -> tuple[str, str]:
 
 
 def render_list(request: HttpRequest) -> HttpResponse:
-    values, errors = _values(request)
+    clerks = selectors.session_clerks(user=request.user)
+    values, errors = _values(request, clerks)
     sort = values["sort"] or "-date"
     qs = selectors.sessions(
         user=request.user,
         status=values["status"] or "",
         point=values["point"] or "",
+        clerk=values["clerk"] or None,
         date_from=values["date_from"],
         date_to=values["date_to"],
         discrepancy=bool(values["discrepancy"]),
@@ -93,6 +107,7 @@ def render_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "errors": errors,
         "statuses": STATUSES,
+        "clerks": clerks,
     }
     template = "counter/_sessions_table.html" if request.headers.get("HX-Request") else None
     return render(request, template or "counter/sessions.html", ctx)

@@ -51,7 +51,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 # The empty lines counter.js copies when a search result is added to the basket.
 ROW_TEMPLATES = {
     "service": basket_form.Row(label="…"),
-    "other": basket_form.Row(kind="other", ref="", label="…", direction="out"),
+    "other": basket_form.Row(kind="other", ref="", label="…", direction="out", authorised="…"),
 }
 
 
@@ -79,6 +79,7 @@ def _page(
             "session": session,
             "basket": basket,
             "blank_rows": range(max(0, 3 - len(basket.rows))),
+            "blank_row": basket_form.Row(),
             "query": query,
             "found": basket_form.candidates(user, session, query),
             "favourites": [basket_form.service_row(s, prices.get(s.pk)) for s in favourites],
@@ -154,6 +155,7 @@ def search(request: HttpRequest) -> JsonResponse:
                     "detail": c.detail,
                     "amount": c.amount,
                     "direction": c.direction,
+                    "authorised": c.authorised,
                 }
                 for c in found["others"]
             ],
@@ -161,9 +163,24 @@ def search(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _by_method(entries: list[LedgerEntry]) -> list[dict[str, Any]]:
+    """What the customer paid (or got) by each method, in the order of the methods."""
+    labels = dict(LedgerEntry.Method.choices)
+    sums: dict[str, int] = {}
+    for e in entries:
+        sign = -1 if e.direction == "out" else 1
+        sums[e.method] = sums.get(e.method, 0) + sign * e.amount
+    return [
+        {"method": m, "label": labels[m], "net": sums[m], "net_abs": abs(sums[m])}
+        for m in labels
+        if m in sums
+    ]
+
+
 def _transaction_context(request: HttpRequest, transaction_id: uuid.UUID) -> dict[str, Any]:
     txn = selectors.counter_transaction(request.user, transaction_id)
     entries = selectors.transaction_entries(txn)
+    by_method = _by_method(list(entries))
     return {
         "txn": txn,
         "entries": entries,
@@ -173,7 +190,8 @@ def _transaction_context(request: HttpRequest, transaction_id: uuid.UUID) -> dic
         "due_abs": abs(txn.due),
         "due_words": amount_in_words(abs(txn.due)),
         "phone": mask_phone(txn.customer_phone),
-        "method_label": dict(LedgerEntry.Method.choices).get(txn.method, txn.method),
+        "by_method": by_method,
+        "method_label": ", ".join(str(m["label"]) for m in by_method),
         "font_dir": (settings.BASE_DIR / "static" / "fonts").as_uri(),
     }
 

@@ -77,6 +77,15 @@ class ComplaintFilterForm(_Dated):
     kind = forms.ChoiceField(
         label=gettext_lazy("Loại"), choices=[("", ""), *Complaint.Kind.choices], required=False
     )
+    # The view offers the points in the user's scope; any other code is refused by name.
+    point = forms.ChoiceField(
+        label=gettext_lazy("Mã điểm"),
+        choices=[("", "")],
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("Không có điểm mã này trong phạm vi của bạn.")
+        },
+    )
 
 
 class OutboxFilterForm(_Dated):

@@ -648,6 +648,7 @@ class ComplaintFilter:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     sort: str = ""
+    point: str = ""  # the code of the dossier's point
 
 
 COMPLAINT_SORTS = {
@@ -661,7 +662,8 @@ COMPLAINT_SORTS = {
 def complaint_list(
     *, user: Actor, flt: ComplaintFilter, today: dt.date | None = None
 ) -> QuerySet[Complaint]:
-    """Complaints in scope by state, kind and the day received; open ones first by default."""
+    """Complaints in scope by state, kind, point and the day received; open ones first by
+    default."""
     today = today or timezone.localdate()
     qs = complaints(user=user)
     if flt.state == "open":
@@ -672,6 +674,8 @@ def complaint_list(
         qs = qs.filter(resolved_at__isnull=False)
     if flt.kind:
         qs = qs.filter(kind=flt.kind)
+    if flt.point:
+        qs = qs.filter(dossier__point__code=flt.point.strip().upper())
     start, end = day_bounds(flt.received_from, flt.received_to)
     if start:
         qs = qs.filter(received_at__gte=start)

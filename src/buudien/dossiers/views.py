@@ -740,16 +740,20 @@ def _receipts(post: QueryDict, batch: Batch) -> services.Receipts:
 
 @guard(read="dossiers.view")
 def complaints(request: HttpRequest) -> HttpResponse:
-    """Complaints with their deadlines, filtered by state, kind and date; a complaint is filed
-    from its dossier's page."""
+    """Complaints with their deadlines, filtered by state, kind, point and date; a complaint is
+    filed from its dossier's page."""
     user = require_user(request.user)
-    values, errors = filters.read(filters.ComplaintFilterForm(request.GET))
+    points = selectors.points(user=user)
+    form = filters.ComplaintFilterForm(request.GET)
+    form.fields["point"].choices = [("", ""), *points]  # type: ignore[attr-defined]
+    values, errors = filters.read(form)
     flt = selectors.ComplaintFilter(
         state=values["state"] or "",
         kind=values["kind"] or "",
         received_from=values["date_from"],
         received_to=values["date_to"],
         sort=values["sort"] or "",
+        point=values["point"] or "",
     )
     qs = selectors.complaint_list(user=user, flt=flt)
     if values["format"] == "xlsx":
@@ -762,6 +766,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
         "complaints": page.object_list,
         "states": filters.COMPLAINT_STATES,
         "kinds": Complaint.Kind.choices,
+        "points": points,
         "today": timezone.localdate(),
     }
     return _list_page(request, "dossiers/complaints.html", "dossiers/_complaints_table.html", ctx)

@@ -24,14 +24,17 @@ if TYPE_CHECKING:
 
 CODE_MAX = PostUnit._meta.get_field("code").max_length or 20
 
+# A list's sort keys (its headings); "-key" is the same order reversed.
 SORTS = {
     "code": ("path",),
     "name": ("name", "code"),
-    "-name": ("-name", "code"),
+    "kind": ("kind", "code"),
     "area": ("parent__parent__name", "name"),
-    "status": ("status", "code"),
+    "commune": ("commune__name", "code"),
     "model": ("profile__operating_model", "code"),
-    "-opened": ("-opened_on", "code"),
+    "area_class": ("profile__area_class", "code"),
+    "status": ("status", "code"),
+    "opened": ("opened_on", "code"),
 }
 
 NO_MOBILE_DATA = (CommunePointProfile.Coverage.NONE, CommunePointProfile.Coverage.G2)
@@ -104,7 +107,15 @@ def units(user: Actor, flt: UnitFilter | None = None) -> QuerySet[PostUnit]:
         qs = qs.filter(status=flt.status)
     for term in search_terms(flt.q):
         qs = qs.filter(search_text__contains=term)
-    return qs.order_by(*SORTS.get(flt.sort, SORTS["code"]))
+    return qs.order_by(*unit_ordering(flt.sort))
+
+
+def unit_ordering(sort: str) -> list[str]:
+    """The order of a unit list's sort key ("-key" reverses it; an unknown key: by code)."""
+    fields = SORTS.get(sort.removeprefix("-"), SORTS["code"])
+    if sort.startswith("-") and sort[1:] in SORTS:
+        return [f"-{f}" for f in fields]
+    return list(fields)
 
 
 def unit(*, user: Actor, code: str) -> PostUnit:

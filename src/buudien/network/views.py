@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 
 
 def _filter_context(request: HttpRequest, flt: selectors.UnitFilter) -> dict[str, Any]:
-    params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return {
         "flt": flt,
         "areas": selectors.areas(user=request.user),
@@ -49,25 +47,34 @@ def _filter_context(request: HttpRequest, flt: selectors.UnitFilter) -> dict[str
             ("no_computer", _("Không có máy tính")),
             ("terminal", _("Có máy tra cứu dịch vụ công")),
         ],
-        "query": urlencode(params),
-        "sort_query": urlencode({k: v for k, v in params.items() if k != "sort"}),
     }
+
+
+# A unit's state as a badge: open for business, suspended for a while, closed for good.
+STATUS_BADGES = {
+    PostUnit.Status.ACTIVE: "ok",
+    PostUnit.Status.SUSPENDED: "warn",
+    PostUnit.Status.CLOSED: "bad",
+}
 
 
 @guard(read="network.view")
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The units in scope, filtered, searched and sorted; a table alone for htmx."""
+    # An area outside the scope is answered like an unknown one (404): it reveals nothing.
     flt = selectors.UnitFilter.from_query(request.GET)
     qs = selectors.units(user=request.user, flt=flt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    partial = bool(request.headers.get("HX-Request"))
     ctx = _filter_context(request, flt) | {
         "page": page,
         "rows": _rows(page.object_list),
         "no_internet_label": _("không internet"),
         "detail_base": reverse("network:list"),
         "can_create": allows(request.user, "network.manage"),
+        "partial": partial,
     }
-    template = "network/_table.html" if request.headers.get("HX-Request") else "network/list.html"
+    template = "network/_table.html" if partial else "network/list.html"
     return render(request, template, ctx)
 
 
@@ -101,6 +108,7 @@ def _rows(units: Any) -> list[dict[str, str]]:
                 "coverage": str(coverage[prof.mobile_coverage]) if prof else "",
                 "status": u.status,
                 "status_label": str(statuses[u.status]),
+                "badge": STATUS_BADGES.get(u.status, "muted"),
             }
         )
     return out

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buudien.core.errors import DomainError
 from buudien.core.ids import mask_citizen_id
 from buudien.core.text import search_terms
 from buudien.counter import services as counter_services
@@ -18,7 +19,8 @@ from buudien.payouts import selectors, services
 if TYPE_CHECKING:
     from buudien.core.models import User
     from buudien.counter.models import CounterSession, CounterTransaction
-    from buudien.payouts.models import Payout
+    from buudien.counter.services import BasketLine
+    from buudien.payouts.models import Beneficiary, Payout
 
 KIND = "payout"
 MAX_FOUND = 10
@@ -45,6 +47,13 @@ def payable_today(user: User, session: CounterSession) -> QuerySet[Payout]:
     )
 
 
+def _authorised(person: Beneficiary) -> str:
+    """The authorised receiver's name while his authorisation holds, else nothing."""
+    until = person.authorised_until
+    valid = until is not None and until >= timezone.localdate()
+    return person.authorised_name if valid else ""
+
+
 def _candidate(line: Payout) -> counter_services.Candidate:
     person = line.beneficiary
     return counter_services.Candidate(
@@ -55,6 +64,7 @@ def _candidate(line: Payout) -> counter_services.Candidate:
         f"{mask_citizen_id(person.citizen_id)}",
         amount=line.amount,
         direction="out",
+        authorised=_authorised(person),
     )
 
 
@@ -77,12 +87,24 @@ def find(user: User, session: CounterSession, ref: str) -> counter_services.Cand
 
 
 def settle(
-    user: User, session: CounterSession, ref: str, txn: CounterTransaction, key: str
+    user: User, session: CounterSession, item: BasketLine, txn: CounterTransaction, key: str
 ) -> None:
-    """Pay the line to the person himself, as one line of the customer's transaction."""
-    line = selectors.line(user=user, pk=ref)
+    """Pay the line to the person or to his authorised receiver, as one line of the
+    customer's transaction; at the counter the authorised one shows his citizen id."""
+    receiver_id = item.receiver_id.strip()
+    if item.receiver == "authorised" and not receiver_id:
+        raise DomainError(
+            _("Người được ủy quyền nhận: cần nhập số CCCD của người nhận."), field="receiver_id"
+        )
+    line = selectors.line(user=user, pk=item.ref)
     services.pay(
-        payout=line, clerk=user, session=session, idempotency_key=key, counter_transaction=txn
+        payout=line,
+        clerk=user,
+        session=session,
+        receiver=item.receiver,
+        receiver_id=receiver_id,
+        idempotency_key=key,
+        counter_transaction=txn,
     )
 
 

@@ -43,6 +43,11 @@ class BasketLine:
     amount: int | None = None
     quantity: int = 1
     reference: str = ""
+    # How this line is paid, when not the transaction's method ("": the transaction's).
+    method: str = ""
+    # Who takes the money of a line paid out: the person himself, or his authorised one.
+    receiver: str = "self"
+    receiver_id: str = ""
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -75,6 +80,26 @@ def _distinct(lines: Sequence[BasketLine]) -> list[tuple[int, BasketLine]]:
     return kept
 
 
+def line_where(index: int) -> str:
+    """How a message names a line of the basket."""
+    return _("Giao dịch thứ %(n)s") % {"n": index + 1}
+
+
+def _check_methods(order: Checkout) -> None:
+    if order.method not in PAYING_METHODS:
+        raise CounterError(
+            _("Hình thức thanh toán không hợp lệ."), code=CounterCode.BAD_METHOD, field="method"
+        )
+    for index, line in enumerate(order.lines):
+        if line.method and line.method not in PAYING_METHODS:
+            raise CounterError(
+                _("%(where)s: hình thức thanh toán «%(method)s» không hợp lệ.")
+                % {"where": line_where(index), "method": line.method[:20]},
+                code=CounterCode.BAD_METHOD,
+                field="lines",
+            )
+
+
 def _check(order: Checkout) -> None:
     if not order.idempotency_key or len(order.idempotency_key) > 60:
         raise CounterError(
@@ -88,10 +113,7 @@ def _check(order: Checkout) -> None:
             code=CounterCode.EMPTY_BASKET,
             field="lines",
         )
-    if order.method not in PAYING_METHODS:
-        raise CounterError(
-            _("Hình thức thanh toán không hợp lệ."), code=CounterCode.BAD_METHOD, field="method"
-        )
+    _check_methods(order)
     if order.cash_given is not None and not 0 <= order.cash_given <= MAX_ENTRY_AMOUNT:
         raise CounterError(
             _("Tiền khách đưa không hợp lệ."), code=CounterCode.BAD_AMOUNT, field="cash_given"
@@ -129,7 +151,7 @@ def _post_service(
         service_code=line.service_code,
         amount=line.amount,
         quantity=line.quantity,
-        method=order.method,
+        method=line.method or order.method,
         customer_name=order.customer_name,
         customer_phone=order.customer_phone,
         reference=line.reference,
@@ -158,9 +180,10 @@ def _settle_source(
             field="lines",
         )
     try:
-        found.settle(clerk, session, line.ref, txn, f"{order.idempotency_key}:{index}")
+        found.settle(clerk, session, line, txn, f"{order.idempotency_key}:{index}")
     except DomainError as exc:
-        raise at_entry(exc, index, len(order.lines)) from exc
+        # Always named: the line settled elsewhere is the one the clerk must look at.
+        raise at_entry(exc, index, max(len(order.lines), 2)) from exc
 
 
 def _close_cash(txn: CounterTransaction, order: Checkout) -> None:

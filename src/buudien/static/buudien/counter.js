@@ -21,6 +21,8 @@
   var query = document.getElementById("basket-q");
   var given = document.getElementById("cash-given");
   var due = document.getElementById("basket-due");
+  var cashDue = document.getElementById("basket-cash-due");
+  var method = document.getElementById("basket-method");
   var change = document.getElementById("basket-change");
   var payButton = document.getElementById("basket-pay");
 
@@ -33,18 +35,31 @@
     return isNaN(price) ? 0 : price * qty;
   }
 
+  /* A service line is paid by its own method or the transaction's; a payout is cash. */
+  function inCash(row) {
+    var own = row.querySelector("select[name=line_method]");
+    if (!own) { return true; }
+    return (own.value || (method && method.value) || "cash") === "cash";
+  }
+
+  function signed(n) { return n >= 0 ? money(n) : "−" + money(-n); }
+
   function refresh() {
     var total = 0;
+    var cashTotal = 0;
     rows.querySelectorAll("tr[data-row]").forEach(function (row) {
       var code = row.querySelector("[name=code]");
       var ref = row.querySelector("[name=ref]");
       if (!(code && code.value) && !(ref && ref.value)) { return; }
-      total += (row.dataset.direction === "out" ? -1 : 1) * lineAmount(row);
+      var amount = (row.dataset.direction === "out" ? -1 : 1) * lineAmount(row);
+      total += amount;
+      if (inCash(row)) { cashTotal += amount; }
     });
-    due.textContent = total >= 0 ? money(total) : "−" + money(-total);
+    due.textContent = signed(total);
+    if (cashDue) { cashDue.textContent = signed(cashTotal); }
     var cash = parseAmount(given.value);
-    if (cash === null) { cash = Math.max(total, 0); }
-    var back = cash - total;
+    if (cash === null) { cash = Math.max(cashTotal, 0); }
+    var back = cash - cashTotal;
     change.textContent = back >= 0 ? money(back) : "−" + money(-back);
     change.classList.toggle("bad", back < 0);
   }
@@ -74,6 +89,12 @@
       var amount = row.querySelector("[name=amount]");
       amount.placeholder = pick.dataset.price ? money(parseInt(pick.dataset.price, 10)) : amount.placeholder;
     } else {
+      var authorised = row.querySelector("option[value=authorised]");
+      if (authorised && pick.dataset.authorised) {
+        authorised.textContent = authorised.dataset.label + pick.dataset.authorised;
+      } else if (authorised) {
+        authorised.remove();
+      }
       var out = row.dataset.direction === "out" ? "−" : "";
       row.querySelector("[name=amount]").value = pick.dataset.amount;
       row.querySelector("[data-amount]").textContent = out + money(parseInt(pick.dataset.amount, 10));
@@ -114,7 +135,7 @@
     });
     found.others.forEach(function (o) {
       results.appendChild(button({
-        data: { kind: o.kind, ref: o.ref, name: o.name, detail: o.detail, amount: String(o.amount), direction: o.direction },
+        data: { kind: o.kind, ref: o.ref, name: o.name, detail: o.detail, amount: String(o.amount), direction: o.direction, authorised: o.authorised || "" },
         small: o.detail + " · " + (o.direction === "out" ? "−" : "") + money(o.amount)
       }));
     });
@@ -189,6 +210,7 @@
     if (ev.key === "F9" && !form.contains(ev.target)) { ev.preventDefault(); pay(); }
   });
   form.addEventListener("input", refresh);
+  form.addEventListener("change", refresh);
   form.addEventListener("submit", dropBlankRows);
   refresh();
 })();
