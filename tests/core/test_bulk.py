@@ -29,3 +29,26 @@ def test_a_bulk_moment_is_the_same_instant_and_found_by_its_day(moment: dt.datet
     local_day = moment.astimezone(HANOI).date()
     found = Attempt.objects.filter(at__date=local_day, at__gte=moment, at__lte=moment)
     assert sorted(found.values_list("key", flat=True)) == ["bulk", "orm"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_loading_gives_the_connection_its_usual_settings_back() -> None:
+    """The demo loads with SQLite's bulk settings; the pages after it run with the safe ones."""
+    from django.db import connection
+
+    from buudien.core.bulk import loading
+
+    def pragma(name: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA {name}")
+            return int(cursor.fetchone()[0])
+
+    if connection.vendor != "sqlite":
+        with loading():  # nothing to change on PostgreSQL, and nothing breaks
+            assert connection.vendor == "postgresql"
+        return
+    before = (pragma("synchronous"), pragma("cache_size"))
+    with loading():
+        assert pragma("synchronous") == 0
+        assert pragma("cache_size") == -262144
+    assert (pragma("synchronous"), pragma("cache_size")) == before

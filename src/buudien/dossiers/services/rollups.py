@@ -73,8 +73,27 @@ def _add(dossier: Dossier, month: dt.date, counts: tuple[int, int, int]) -> None
         cursor.execute(sql, [*params, *counts])
 
 
+def _fixed_offset_minutes() -> int | None:
+    """The zone's offset from UTC in minutes when it never changed over the dates a post can
+    hold (Vietnam: +7:00 since 1975), else None."""
+    zone = timezone.get_default_timezone()
+    offsets = {
+        dt.datetime(year, month, 15, tzinfo=zone).utcoffset()
+        for year in (1980, 2000, 2020, 2040)
+        for month in (1, 7)
+    }
+    only = offsets.pop() if len(offsets) == 1 else None
+    return None if only is None else int(only.total_seconds() // 60)
+
+
 def _local_date_sql(column: str) -> tuple[str, tuple[Any, ...]]:
-    """The SQL of a stored moment's date in Vietnam, as Django's `__date` lookup writes it."""
+    """The SQL of a stored moment's date in Vietnam, as Django's `__date` lookup counts it.
+    On SQLite, for a zone of one fixed offset, SQLite's own date arithmetic: the same dates
+    as Django's function, without a call into Python for each of hundreds of thousands of
+    rows."""
+    minutes = _fixed_offset_minutes() if connection.vendor == "sqlite" else None
+    if minutes is not None:
+        return f"date({column}, '{minutes:+d} minutes')", ()
     tzname = timezone.get_default_timezone_name()
     sql, params = connection.ops.datetime_cast_date_sql(column, (), tzname)
     return sql, tuple(params)

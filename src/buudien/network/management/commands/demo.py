@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-from buudien.core import reference
+from buudien.core import bulk, reference
 from buudien.network.demo import DEMO_PASSWORD
 
 
@@ -24,15 +24,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {outcome}")
         self._took(start)
         logins: list[tuple[str, str, str]] = []
-        for dotted in settings.BUUDIEN_DEMO_STEPS:
-            step = import_string(dotted)
-            self.stdout.write(f"… {dotted}")
-            self.stdout.flush()
-            start = time.perf_counter()
-            result = step()
-            self._took(start)
-            if isinstance(result, list):
-                logins.extend(result)
+        with bulk.loading():
+            for dotted in settings.BUUDIEN_DEMO_STEPS:
+                step = import_string(dotted)
+                self.stdout.write(f"… {dotted}")
+                self.stdout.flush()
+                start = time.perf_counter()
+                result = step()
+                self._took(start)
+                if isinstance(result, list):
+                    logins.extend(result)
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in logins:
