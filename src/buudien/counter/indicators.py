@@ -37,7 +37,11 @@ def compute(
     end: dt.date,
 ) -> dict[str, dict[str, int | None]]:
     """Each subtree's revenue by line, transactions and revenue per point per month."""
-    return compute_months(user=user, codes=codes, unit_paths=unit_paths, spans=[(start, end)])[0]
+    network = network_selectors.network_then(
+        user=user, paths=unit_paths, first_day=start, last_day=end
+    )
+    rows = _read({u.pk for u in network.units}, start, end, by_month=False)
+    return _figures(network, rows, codes, unit_paths, (start, end))
 
 
 def compute_months(
@@ -49,32 +53,36 @@ def compute_months(
 ) -> list[dict[str, dict[str, int | None]]]:
     """The same figures for several spans of whole months (a trend line) from one read of
     the rollups; each span adds up its units as they were then."""
-    networks = [
-        network_selectors.network_then(user=user, paths=unit_paths, first_day=a, last_day=b)
-        for a, b in spans
-    ]
+    networks = network_selectors.networks_then(user=user, paths=unit_paths, spans=spans)
     units = {u.pk for network in networks for u in network.units}
-    rows = (
-        UnitMonthRollup.objects.filter(
-            month__gte=min(a for a, _b in spans).replace(day=1),
-            month__lte=max(b for _a, b in spans),
-            unit_id__in=list(units),
-        )
-        .values_list("month", "unit_id", "line")
-        .annotate(revenue=Sum("revenue"), n=Sum("count"))
-        .order_by()
-    )
-    read = list(rows)
+    first, last = min(a for a, _b in spans), max(b for _a, b in spans)
+    by_month: dict[dt.date, list[Sequence[Any]]] = {}
+    for month, *row in _read(units, first, last, by_month=True):
+        by_month.setdefault(month, []).append(row)
     return [
         _figures(
             network,
-            [r[1:] for r in read if start.replace(day=1) <= r[0] <= end],
+            [row for month, rows in by_month.items() if a <= month <= b for row in rows],
             codes,
             unit_paths,
-            (start, end),
+            (a, b),
         )
-        for network, (start, end) in zip(networks, spans, strict=True)
+        for network, (a, b) in zip(networks, spans, strict=True)
     ]
+
+
+def _read(units: set[Any], start: dt.date, end: dt.date, *, by_month: bool) -> list[Any]:
+    """The rollups' (unit, line, revenue, count) over whole months, each month apart or not
+    (then with the month first)."""
+    keys = ("month", "unit_id", "line") if by_month else ("unit_id", "line")
+    return list(
+        UnitMonthRollup.objects.filter(
+            month__gte=start.replace(day=1), month__lte=end, unit_id__in=list(units)
+        )
+        .values_list(*keys)
+        .annotate(revenue=Sum("revenue"), n=Sum("count"))
+        .order_by()
+    )
 
 
 def _figures(

@@ -391,6 +391,22 @@ def network_then(
     Changes the audit trail records after the period are undone (a rename, a move, a
     conversion, a closing); a conversion dated after the period is not yet one; units opened
     after the period, or closed before it began, are left out."""
+    return networks_then(user=user, paths=paths, spans=[(first_day, last_day)], kinds=kinds)[0]
+
+
+def networks_then(
+    *,
+    user: Actor,
+    paths: Sequence[str],
+    spans: Sequence[tuple[dt.date, dt.date]],
+    kinds: Sequence[str] = (),
+) -> list[NetworkThen]:
+    """`network_then` for several periods (a trend line's months), the units read once."""
+    now = _units_now(user, paths, kinds)
+    return [_then(now, paths, first, last) for first, last in spans]
+
+
+def _units_now(user: Actor, paths: Sequence[str], kinds: Sequence[str]) -> dict[str, UnitThen]:
     roots = {"/" + p.strip("/").split("/")[0] + "/" for p in paths if p.strip("/")}
     within = Q(pk__in=[])
     for root in roots:
@@ -398,7 +414,7 @@ def network_then(
     qs = scoped(PostUnit.objects.filter(within), user)
     if kinds:
         qs = qs.filter(kind__in=kinds)
-    units = {
+    return {
         str(r[0]): UnitThen(*r)
         for r in qs.values_list(
             "pk",
@@ -416,6 +432,12 @@ def network_then(
             "profile__mobile_coverage",
         )
     }
+
+
+def _then(
+    now: Mapping[str, UnitThen], paths: Sequence[str], first_day: dt.date, last_day: dt.date
+) -> NetworkThen:
+    units = dict(now)
     after = dt.datetime.combine(
         last_day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
