@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -394,6 +396,24 @@ def network_then(
     return networks_then(user=user, paths=paths, spans=[(first_day, last_day)], kinds=kinds)[0]
 
 
+# Within one report's computation the network as it was is read once per question, by
+# every app that adds its figures up the tree (see `remembering`).
+_REMEMBERED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "network_remembered", default=None
+)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """For the span of one page's figures: the same question about the network as it was
+    (same user, paths, periods) is answered once. Nothing is kept after it."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def networks_then(
     *,
     user: Actor,
@@ -402,8 +422,20 @@ def networks_then(
     kinds: Sequence[str] = (),
 ) -> list[NetworkThen]:
     """`network_then` for several periods (a trend line's months), the units read once."""
-    now = _units_now(user, paths, kinds)
-    return [_then(now, paths, first, last) for first, last in spans]
+    memo = _REMEMBERED.get()
+    who = (getattr(user, "pk", None), tuple(paths), tuple(kinds))
+    if memo is None:
+        now = _units_now(user, paths, kinds)
+        return [_then(now, paths, first, last) for first, last in spans]
+    if who not in memo:
+        memo[who] = _units_now(user, paths, kinds)
+    found = []
+    for first, last in spans:
+        key = (*who, first, last)
+        if key not in memo:
+            memo[key] = _then(memo[who], paths, first, last)
+        found.append(memo[key])
+    return found
 
 
 def _units_now(user: Actor, paths: Sequence[str], kinds: Sequence[str]) -> dict[str, UnitThen]:

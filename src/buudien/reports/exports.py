@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from buudien.core.excel import defuse_formulas
 from buudien.core.scoping import Actor
+from buudien.network import selectors as network_selectors
 from buudien.plans.numbers import PERCENT_SCALE
 from buudien.plans.periods import Period
 from buudien.reports import builders, charts, figures, narrative
@@ -33,8 +34,9 @@ LINE_LABELS = [
 
 def context(user: Actor, unit: PostUnit, period: Period) -> dict[str, Any]:
     """Everything the page, the workbook and the PDF show."""
-    report = builders.plan_vs_actual(user, unit, period)
-    network = builders.network_report(user, unit, period, report=report)
+    with network_selectors.remembering():
+        report = builders.plan_vs_actual(user, unit, period)
+        network = builders.network_report(user, unit, period, report=report)
     mix = []
     for key, code, label in LINE_LABELS:
         row = report.row(code)
