@@ -4,6 +4,7 @@ receipt with the change; then the shift closed with confirmation and its closing
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -17,6 +18,7 @@ from tests.conftest import Tree
 from tests.counter.payday import pension_today
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+SHOOT = os.environ.get("BUUDIEN_SCREENSHOTS") == "1"  # photographs for the docs, on demand
 
 
 def _add(page: Page, query: str, name: str) -> None:
@@ -31,7 +33,8 @@ def _add(page: Page, query: str, name: str) -> None:
 def _screens(page: Page, name: str) -> None:
     for width, height in ((1366, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+        if SHOOT:
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 768})
 
 
