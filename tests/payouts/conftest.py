@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
 from buudien.network.models import Partner, PostUnit
 from buudien.payouts.models import Programme
+from tests.access import cases_payouts
+from tests.access.world import World, build_world
 from tests.conftest import Tree
 from tests.payouts.test_payouts import PAYDAY
 
@@ -50,3 +53,18 @@ def payday_session(tree: Tree, users: dict[str, User]) -> CounterSession:
         opening_cash=500_000_000,
         business_date=PAYDAY.date(),
     )
+
+
+@pytest.fixture
+def world() -> World:
+    """The access test's world with its payout lists, lines and people on both sides."""
+    world = build_world()
+    cases_payouts.build(world)
+    return world
+
+
+def client_as(world: World, role: str) -> Client:
+    """A browser session of the world's user of that role."""
+    client = Client()
+    client.force_login(world.users[role])
+    return client

@@ -17,24 +17,11 @@ from buudien.core.models import Role
 from buudien.core.text import build_search_text
 from buudien.payouts import services
 from buudien.payouts.models import Beneficiary, Payout, PayoutList
-from tests.access import cases_payouts
-from tests.access.world import World, build_world
+from tests.access.world import World
+from tests.payouts.conftest import client_as as _as
 
 pytestmark = pytest.mark.django_db
 ROW = re.compile(r'<tr data-name="([^"]*)"')
-
-
-@pytest.fixture
-def world() -> World:
-    world = build_world()
-    cases_payouts.build(world)
-    return world
-
-
-def _as(world: World, role: str) -> Client:
-    client = Client()
-    client.force_login(world.users[role])
-    return client
 
 
 def _list(world: World) -> PayoutList:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from buudien.core.errors import Forbidden
@@ -16,24 +15,12 @@ from buudien.core.models import AuditEvent, Role
 from buudien.payouts import services
 from buudien.payouts.models import Beneficiary, Payout
 from tests.access import cases_payouts
-from tests.access.world import World, build_world
+from tests.access.world import World
 from tests.factories import PostUnitFactory
+from tests.payouts.conftest import client_as as _as
 
 pytestmark = pytest.mark.django_db
 POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*action=\"([^\"]*)\"")
-
-
-@pytest.fixture
-def world() -> World:
-    world = build_world()
-    cases_payouts.build(world)
-    return world
-
-
-def _as(world: World, role: str) -> Client:
-    client = Client()
-    client.force_login(world.users[role])
-    return client
 
 
 def _list_url(world: World) -> str:

@@ -7,16 +7,9 @@ from django.test import Client, override_settings
 
 from buudien.core.models import Role
 from tests.access import cases_payouts
-from tests.access.world import World, build_world
+from tests.access.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    world = build_world()
-    cases_payouts.build(world)
-    return world
 
 
 # A page with a written-in /static/ path would miss the fingerprinted, year-cached files.
