@@ -166,3 +166,15 @@ def test_a_clerk_is_offered_no_one_but_herself(
 def _xlsx(body: bytes) -> list[list[Any]]:
     ws = openpyxl.load_workbook(io.BytesIO(body)).active
     return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_a_unit_code_outside_the_scope_is_named_and_not_filtered_on(
+    shifts: dict[str, CounterSession], users: dict[str, User]
+) -> None:
+    area = _client(users[Role.AREA_MANAGER])
+    other = area.get("/counter/sessions/?point=VHXB1").content.decode()
+    unknown = area.get("/counter/sessions/?point=KHONGCO").content.decode()
+    for page in (other, unknown):
+        assert "Đơn vị: Không có đơn vị mã" in page
+        assert "Cốc Pàng" not in page
+        assert "3 ca" in page  # the list itself, without the refused filter

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buudien.core.errors import NotFound, OutOfScope
 from buudien.core.excel import export_xlsx, xlsx_response
 from buudien.counter import selectors
 from buudien.counter.models import CounterSession
+from buudien.network import selectors as network_selectors
 
 PER_PAGE = 50
 # Without dates the list opens on the last month: a province holds years of shifts.
@@ -67,6 +69,20 @@ def _values(
     return values, errors
 
 
+def _point_in_scope(request: HttpRequest, values: dict[str, Any]) -> list[str]:
+    """A unit code outside the user's scope is named as such (and not filtered on), the same
+    words as for a code that does not exist."""
+    code = str(values.get("point") or "").strip()
+    if not code:
+        return []
+    try:
+        network_selectors.unit_by_code(user=request.user, code=code)
+    except (NotFound, OutOfScope) as exc:
+        values["point"] = None
+        return [f"{SessionFilterForm.base_fields['point'].label}: {exc.message}"]
+    return []
+
+
 def _ordering(sort: str) -> list[str]:
     fields = SORTS.get(sort.removeprefix("-"), SORTS["date"])
     descending = sort.startswith("-") or sort.removeprefix("-") not in SORTS
@@ -87,6 +103,7 @@ def _badge(s: CounterSession) -> tuple[str, str]:
 def render_list(request: HttpRequest) -> HttpResponse:
     clerks = selectors.session_clerks(user=request.user)
     values, errors = _values(request, clerks)
+    errors += _point_in_scope(request, values)
     sort = values["sort"] or "-date"
     qs = selectors.sessions(
         user=request.user,
