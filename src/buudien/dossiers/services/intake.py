@@ -87,8 +87,10 @@ def intake(
     earlier = _earlier(point.pk, key, digest)
     if earlier is not None:
         return earlier
-    _check_channel(procedure, channel)
-    cid, phone_n, rep_id = _check_citizen(
+    cid, phone_n, rep_id = check_intake(
+        procedure=procedure,
+        channel=channel,
+        documents=documents,
         citizen_name=citizen_name,
         citizen_id=citizen_id,
         phone=phone,
@@ -96,7 +98,6 @@ def intake(
         representative_name=representative_name,
         representative_id=representative_id,
     )
-    _check_documents(procedure, documents)
     now = received_at or timezone.now()
     day = timezone.localtime(now).date()
     dossier = Dossier(
@@ -346,11 +347,12 @@ def check_intake(
     address: str,
     representative_name: str = "",
     representative_id: str = "",
-) -> None:
-    """Refuse, as `intake` would, before anything is charged: the confirmation page shows
-    only an intake that can be taken."""
+) -> tuple[str, str, str]:
+    """Refuse what `intake` refuses, before anything is charged (the confirmation page shows
+    only an intake that can be taken); the citizen id, phone and representative's id as
+    they are kept."""
     _check_channel(procedure, channel)
-    _check_citizen(
+    checked = _check_citizen(
         citizen_name=citizen_name,
         citizen_id=citizen_id,
         phone=phone,
@@ -359,6 +361,7 @@ def check_intake(
         representative_id=representative_id,
     )
     _check_documents(procedure, documents)
+    return checked
 
 
 def _post_fees(dossier: Dossier, *, session: CounterSession, clerk: User) -> None:
