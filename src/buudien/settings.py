@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "buudien.reports",
     "buudien.dossiers",
     "buudien.payouts",
+    "buudien.sync",
 ]
 
 MIDDLEWARE = [
@@ -251,3 +252,8 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.plans.demo.build",  # its plans follow the outcome of the years before
     "buudien.core.bulk.analyze",  # last: the planner's statistics of the loaded tables
 ]
+
+# Point mode: how long a one-time enrolment code stays valid, and after how many days
+# without contact a point's laptop is shown as silent to its managers.
+BUUDIEN_ENROL_HOURS = int(os.environ.get("BUUDIEN_ENROL_HOURS", "24"))
+BUUDIEN_SYNC_SILENT_DAYS = int(os.environ.get("BUUDIEN_SYNC_SILENT_DAYS", "3"))

@@ -21,7 +21,9 @@ urlpatterns = [
     path("reports/", include("buudien.reports.urls")),
     path("dossiers/", include("buudien.dossiers.urls")),
     path("payouts/", include("buudien.payouts.urls")),
+    path("sync/", include("buudien.sync.urls")),
     path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
+    path("device/", include("buudien.sync.device_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

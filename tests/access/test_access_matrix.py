@@ -31,6 +31,7 @@ from tests.access import (
     cases_payouts,
     cases_plans,
     cases_reports,
+    cases_sync,
 )
 from tests.access.case import Case
 from tests.access.routes import WRITE_METHODS, Route, all_routes
@@ -44,6 +45,7 @@ MODULES = [
     cases_reports,
     cases_dossiers,
     cases_payouts,
+    cases_sync,
 ]
 CASES: dict[str, Case] = {}
 for _module in MODULES:
@@ -100,6 +102,8 @@ def _expected(action: str, role: str | None, where: str, case: Case) -> str:
     found = rule(action)
     if found.reach == Reach.PUBLIC:
         return "public"
+    if found.reach == Reach.DEVICE:
+        return "device"
     if role is None:
         return "login"
     if role not in found.roles:
@@ -122,6 +126,8 @@ def _check(route: Route, expected: str, response: Any, *, what: str) -> None:
         if route.api:
             assert response.json()["code"] == "core.forbidden", what
         assert rule_name_in(response), f"{what}: the refusal does not name its rule"
+    elif expected == "device":
+        assert status in {401, 403, 422}, f"{what}: a device door answered {status} to a person"
     elif expected == "hidden":
         assert status == 404, f"{what}: expected 404, got {status}"
     elif expected == "public":

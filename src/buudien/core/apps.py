@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "buudien.core"
     label = "core"
     verbose_name = _("Lõi hệ thống")
+
+    def ready(self) -> None:
+        from buudien.core import point_data
+
+        point_data.register_users()

@@ -24,7 +24,10 @@ __all__ = [
     "Attempt",
     "AuditEvent",
     "BaseModel",
+    "NumberBlock",
+    "Operation",
     "OutboxMessage",
+    "PointDevice",
     "ReferenceRecord",
     "Role",
     "User",
@@ -205,3 +208,86 @@ class ReferenceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.set_name}:{self.key} v{self.version}"
+
+
+class PointDevice(models.Model):
+    """This installation, when it is a commune point's laptop: one row, made at enrolment.
+
+    Its secret is the device credential; the province keeps only its digest."""
+
+    id = models.UUIDField(primary_key=True)
+    point_id = models.UUIDField()
+    point_code = models.CharField(max_length=32)
+    server_url = models.URLField(max_length=300)
+    secret = models.CharField(max_length=80)
+    next_seq = models.PositiveBigIntegerField(default=1)
+    pull_state = models.JSONField(default=dict)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    last_pull_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thiết bị điểm")
+
+    def __str__(self) -> str:
+        return f"{self.point_code} {self.id}"
+
+
+class Operation(models.Model):
+    """The outbox of a point: one operation made here, waiting to reach the province.
+
+    Written in the same transaction as the operation itself, so nothing made offline is
+    lost; `seq` orders them and, with the device, names them at the province."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("chờ gửi")
+        APPLIED = "applied", _("đã ghi ở tỉnh")
+        CONFLICT = "conflict", _("xung đột, chờ quản lý")
+        REFUSED = "refused", _("bị từ chối")
+
+    id = models.UUIDField(primary_key=True)
+    seq = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=40)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150, blank=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    code = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["seq"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["state", "seq"])]
+        verbose_name = _("thao tác chờ đồng bộ")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.state}"
+
+
+class NumberBlock(models.Model):
+    """Numbers set aside for one device (dossier codes, shift series), so what a point
+    numbers offline never collides with what the province or another point numbers."""
+
+    kind = models.CharField(max_length=20)
+    holder = models.UUIDField()
+    first = models.PositiveIntegerField()
+    last = models.PositiveIntegerField()
+    next_value = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kind", "first"], name="one_block_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(first__lte=models.F("last")), name="block_not_empty"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["kind", "last"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first}-{self.last}"

@@ -36,6 +36,7 @@ class Reach(StrEnum):
     AGENCY = "agency"  # an agency officer: his agency's; post staff: as UNIT
     PROVINCE = "province"  # the user's own scope is a whole province
     PUBLIC = "public"  # anyone, without logging in
+    DEVICE = "device"  # an enrolled point laptop, by its device credential, not a person
 
 
 REACH_LABELS: dict[Reach, Promise] = {
@@ -44,6 +45,7 @@ REACH_LABELS: dict[Reach, Promise] = {
     Reach.AGENCY: _("cán bộ đối tác: của cơ quan mình; nhân viên bưu điện: như đơn vị"),
     Reach.PROVINCE: _("người dùng cấp tỉnh"),
     Reach.PUBLIC: _("mọi người, không cần đăng nhập"),
+    Reach.DEVICE: _("máy điểm đã đăng ký, xác thực bằng khóa thiết bị"),
 }
 
 ALL = frozenset(R.values)
@@ -204,6 +206,24 @@ MATRIX: dict[str, Rule] = _rules(
         Reach.UNIT,
         True,
     ),
+    # Point mode: the province's view of the laptops, and a laptop's own sync.
+    Rule("sync.view", _("xem máy điểm, hàng chờ và xung đột đồng bộ"), READERS, Reach.UNIT),
+    Rule("sync.manage", _("cấp mã đăng ký máy điểm, thu hồi máy"), MANAGERS, Reach.UNIT, True),
+    Rule(
+        "sync.device",
+        _("máy điểm: đăng ký bằng mã một lần, gửi thao tác, tải dữ liệu của điểm"),
+        frozenset(),
+        Reach.DEVICE,
+        True,
+    ),
+    Rule("sync.resolve", _("xử lý xung đột đồng bộ"), MANAGERS, Reach.UNIT, True),
+    Rule(
+        "sync.point",
+        _("xem tình trạng đồng bộ của máy điểm, đồng bộ ngay"),
+        COUNTER,
+        Reach.ANY,
+        True,
+    ),
 )
 
 
@@ -269,6 +289,8 @@ def check(user: Actor, action: str, target: Target | None = None) -> Refusal | N
     found = rule(action)
     if found.reach == Reach.PUBLIC:
         return None
+    if found.reach == Reach.DEVICE:  # a laptop's credential, checked at its door; no person
+        return Refusal(found, out_of_scope=False)
     role = _role_of(user)
     if role is None or role not in found.roles:
         return Refusal(found, out_of_scope=False)

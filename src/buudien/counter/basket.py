@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from buudien.core.journal import Flag
     from buudien.core.models import User
     from buudien.counter.models import CounterSession, CounterTransaction
     from buudien.counter.services.checkout import BasketLine
@@ -44,6 +45,9 @@ class Source:
     settle: Callable[[User, CounterSession, BasketLine, CounterTransaction, str], Any]
     # find(user, session, ref): the candidate again, to show it in a basket kept on error.
     find: Callable[[User, CounterSession, str], Candidate | None]
+    # clash(ref, receipt): when a point pushes a line paid offline that was settled at the
+    # province meanwhile, what a manager must see (both receipts, the cash); else None.
+    clash: Callable[[str, str], Flag | None] | None = None
 
 
 _SOURCES: dict[str, Source] = {}

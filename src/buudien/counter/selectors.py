@@ -330,3 +330,9 @@ def fixed_prices(services: list[Service], day: dt.date) -> dict[Any, int | None]
 
 def fixed_price(service: Service, day: dt.date) -> int | None:
     return fixed_prices([service], day).get(service.pk)
+
+
+def receipt_of(entry_id: Any) -> str:
+    """The receipt number of an entry, for a conflict that names the first settlement."""
+    found = LedgerEntry.objects.filter(pk=entry_id).values_list("receipt_no", flat=True).first()
+    return found or ""

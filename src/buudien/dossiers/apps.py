@@ -6,3 +6,11 @@ class DossiersConfig(AppConfig):
     name = "buudien.dossiers"
     label = "dossiers"
     verbose_name = _("Hồ sơ thủ tục hành chính")
+
+    def ready(self) -> None:
+        from buudien.dossiers import operations
+
+        operations.register()
+        from buudien.dossiers import point_data
+
+        point_data.register()

@@ -6,3 +6,8 @@ class NetworkConfig(AppConfig):
     name = "buudien.network"
     label = "network"
     verbose_name = _("Mạng lưới bưu điện")
+
+    def ready(self) -> None:
+        from buudien.network import point_data
+
+        point_data.register()

@@ -8,6 +8,12 @@ class PayoutsConfig(AppConfig):
     verbose_name = _("Chi trả lương hưu, trợ cấp")
 
     def ready(self) -> None:
+        from buudien.payouts import operations
+
+        operations.register()
         from buudien.payouts import basket
 
         basket.register()
+        from buudien.payouts import point_data
+
+        point_data.register()

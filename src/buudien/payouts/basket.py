@@ -15,6 +15,7 @@ from buudien.core.ids import mask_citizen_id
 from buudien.core.text import search_terms
 from buudien.counter import services as counter_services
 from buudien.payouts import selectors, services
+from buudien.payouts.operations import clash
 
 if TYPE_CHECKING:
     from buudien.core.models import User
@@ -111,6 +112,11 @@ def settle(
 def register() -> None:
     counter_services.register_basket_source(
         counter_services.Source(
-            kind=KIND, label=gettext_lazy("Chi trả"), search=search, settle=settle, find=find
+            kind=KIND,
+            label=gettext_lazy("Chi trả"),
+            search=search,
+            settle=settle,
+            find=find,
+            clash=clash,
         )
     )

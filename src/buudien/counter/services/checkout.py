@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buudien.core import audit
+from buudien.core import audit, journal
 from buudien.core.errors import DomainError
 from buudien.core.money import format_vnd
 from buudien.counter import basket
@@ -66,7 +66,7 @@ class Checkout:
     customer_phone: str = ""
 
 
-def _distinct(lines: Sequence[BasketLine]) -> list[tuple[int, BasketLine]]:
+def distinct_lines(lines: Sequence[BasketLine]) -> list[tuple[int, BasketLine]]:
     """The lines with their place in the basket; a source's thing added twice is settled
     once, while a service may well be sold twice."""
     seen: set[tuple[str, str]] = set()
@@ -205,6 +205,7 @@ def _close_cash(txn: CounterTransaction, order: Checkout) -> None:
     txn.save(update_fields=["cash_in", "cash_out", "cash_given", "change"])
 
 
+@journal.operation("counter.checkout")
 @transaction.atomic
 def checkout(*, session: CounterSession, clerk: User, order: Checkout) -> CounterTransaction:
     """Serve one customer: all his lines or none, once per key, with the change computed."""
@@ -216,7 +217,7 @@ def checkout(*, session: CounterSession, clerk: User, order: Checkout) -> Counte
     ).first()
     if existing is not None:
         return existing
-    lines = _distinct(order.lines)
+    lines = distinct_lines(order.lines)
     txn = _open(order, locked, clerk)
     for index, line in lines:
         if line.kind == SERVICE:

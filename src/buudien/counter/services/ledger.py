@@ -4,6 +4,7 @@ once per point, each settlement once, the shift's totals and the rollups; and re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -12,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core import audit
+from buudien.core import audit, clock, journal
 from buudien.core.errors import DomainError
 from buudien.core.ids import normalise_phone
 from buudien.core.money import format_vnd
@@ -355,6 +355,7 @@ def _insert(
     return {}
 
 
+@journal.operation("counter.post_entries")
 @transaction.atomic
 def post_entries(
     *, session: CounterSession, clerk: User, requests: Sequence[EntryRequest]
@@ -367,7 +368,7 @@ def post_entries(
     check_session(locked, clerk)
     existing = _existing(locked.unit, requests)
     catalogue = Catalogue.load({r.service_code.strip().upper() for r in requests})
-    now = timezone.now()
+    now = clock.now()
     fresh: dict[str, LedgerEntry] = {}
     for index, req in enumerate(requests):
         if req.idempotency_key in existing or req.idempotency_key in fresh:
@@ -405,12 +406,16 @@ def receipt_prefix(*, unit_code: str, day: dt.date, session_id: Any) -> str:
     return f"{unit_code}-{day_text}-{str(session_id)[-4:].upper()}"
 
 
+def _receipt_no(prefix: str, i: int) -> str:
+    return f"{prefix}-{i:04d}"
+
+
 def _number(entries: list[LedgerEntry], session: CounterSession) -> None:
     prefix = receipt_prefix(
         unit_code=session.unit.code, day=session.business_date, session_id=session.pk
     )
     for i, entry in enumerate(entries, start=session.entries_count + 1):
-        entry.receipt_no = f"{prefix}-{i:04d}"
+        entry.receipt_no = journal.number("receipt", functools.partial(_receipt_no, prefix, i))
 
 
 def _check_cash(entries: list[LedgerEntry], session: CounterSession) -> None:
@@ -465,6 +470,7 @@ def _check_reversible(original: LedgerEntry) -> None:
         )
 
 
+@journal.operation("counter.reverse_entry")
 @transaction.atomic
 def reverse_entry(
     *, entry: LedgerEntry, clerk: User, session: CounterSession, reason: str
@@ -487,7 +493,7 @@ def reverse_entry(
         service_id=original.service_id,
         line=original.line,
         business_date=locked.business_date,
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         quantity=original.quantity,
         amount=original.amount,
         direction="out" if original.direction == "in" else "in",

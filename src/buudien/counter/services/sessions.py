@@ -7,10 +7,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core import audit
+from buudien.core import audit, clock, journal
 from buudien.core.money import format_vnd
 from buudien.core.permissions import Target, require
 from buudien.counter.errors import CounterCode, CounterError
@@ -40,6 +39,7 @@ def check_session(session: CounterSession, clerk: User) -> None:
         )
 
 
+@journal.operation("counter.open_session")
 @transaction.atomic
 def open_session(
     *, clerk: User, unit: PostUnit, opening_cash: int, business_date: dt.date | None = None
@@ -57,11 +57,11 @@ def open_session(
             _("Bạn đang có một ca mở tại đơn vị này; hãy kết ca đó trước."),
             code=CounterCode.SESSION_ALREADY_OPEN,
         )
-    now = timezone.now()
+    now = clock.now()
     session = CounterSession.objects.create(
         unit=unit,
         clerk=clerk,
-        business_date=business_date or timezone.localdate(),
+        business_date=business_date or clock.today(),
         opened_at=now,
         opening_cash=opening_cash,
     )
@@ -76,6 +76,7 @@ def open_session(
     return session
 
 
+@journal.operation("counter.close_session")
 @transaction.atomic
 def close_session(
     *, session: CounterSession, clerk: User, counted_cash: int, reason: str = ""
@@ -90,7 +91,7 @@ def close_session(
     before = audit.snapshot(locked)
     locked.expected_cash = locked.book_cash
     locked.counted_cash = counted_cash
-    locked.closed_at = timezone.now()
+    locked.closed_at = clock.now()
     if counted_cash != locked.expected_cash:
         if not reason.strip():
             raise CounterError(
@@ -130,7 +131,7 @@ def approve_discrepancy(
     before = audit.snapshot(locked)
     locked.status = CounterSession.Status.CLOSED
     locked.approved_by = manager
-    locked.approved_at = timezone.now()
+    locked.approved_at = clock.now()
     locked.version += 1
     locked.save()
     audit.record(

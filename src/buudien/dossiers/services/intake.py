@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from buudien.core import audit, permissions
+from buudien.core import audit, clock, journal, numbers, permissions
 from buudien.core.errors import DomainError
 from buudien.core.ids import normalise_phone, parse_citizen_id
 from buudien.core.permissions import Target
@@ -58,6 +58,7 @@ class DocumentIn:
     count: int
 
 
+@journal.operation("dossiers.intake")
 @transaction.atomic
 def intake(
     *,
@@ -98,10 +99,10 @@ def intake(
         representative_name=representative_name,
         representative_id=representative_id,
     )
-    now = received_at or timezone.now()
+    now = received_at or clock.now()
     day = timezone.localtime(now).date()
     dossier = Dossier(
-        code=_new_code(day),
+        code=journal.number("dossier", lambda: _new_code(day)),
         procedure=procedure,
         agency=procedure.agency,
         point=point,
@@ -232,10 +233,18 @@ def _receive(
 
 
 def _new_code(day: dt.date) -> str:
-    """HS + yymmdd + 6 random digits: short to read out, impossible to guess in sequence."""
+    """HS + yymmdd + 6 digits: random at the province, short to read out and impossible to
+    guess in sequence; from the laptop's reserved block at a point in point mode."""
+    device = journal.point_device()
+    if device is not None:
+        return f"HS{day:%y%m%d}{numbers.take(holder=device.pk, kind='dossier'):06d}"
     while True:
-        code = f"HS{day:%y%m%d}{secrets.randbelow(10**6):06d}"
-        if not Dossier.objects.filter(code=code).exists():
+        drawn = secrets.randbelow(10**6)
+        code = f"HS{day:%y%m%d}{drawn:06d}"
+        if (
+            not numbers.is_reserved("dossier", drawn)
+            and not Dossier.objects.filter(code=code).exists()
+        ):
             return code
 
 

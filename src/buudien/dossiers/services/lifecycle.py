@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from buudien.core import audit, permissions
+from buudien.core import audit, clock, journal, permissions
 from buudien.core.errors import DomainError
 from buudien.core.notify import notify
 from buudien.core.permissions import Target
@@ -153,7 +152,7 @@ def record_event(
     """One line of the dossier's history, as the citizen's look-up and the slip show it."""
     return DossierEvent.objects.create(
         dossier=dossier,
-        at=timezone.now(),
+        at=clock.now(),
         actor=actor,
         action=action,
         from_status=from_status,
@@ -164,6 +163,7 @@ def record_event(
     )
 
 
+@journal.operation("dossiers.transition")
 @transaction.atomic
 def transition(
     *,
@@ -220,7 +220,7 @@ def take_step(
     state and place, a line of history, and the citizen's message."""
     step = TRANSITIONS[action]
     previous = locked.status
-    _STEP_DATA.get(action, _next_working_day)(locked, data, timezone.localdate())
+    _STEP_DATA.get(action, _next_working_day)(locked, data, clock.today())
     locked.status, locked.place = step.target, step.place
     if step.target in TERMINAL:
         locked.step_due = None
@@ -264,7 +264,7 @@ def _return(d: Dossier, data: dict[str, Any], today: dt.date) -> None:
     if not receiver:
         raise DomainError(_("Cần ghi người nhận kết quả."), field="receiver")
     d.returned_to = receiver[:200]
-    d.returned_at = timezone.now()
+    d.returned_at = clock.now()
 
 
 def _next_working_day(d: Dossier, data: dict[str, Any], today: dt.date) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core import audit, permissions
+from buudien.core import audit, clock, journal, permissions
 from buudien.core.errors import DomainError
 from buudien.core.uuids import uuid7
 from buudien.counter import services as counter_services
@@ -39,6 +39,7 @@ def settlement_key(line: Payout) -> str:
     return f"payout:{line.pk}"
 
 
+@journal.operation("payouts.pay")
 @transaction.atomic
 def pay(
     *,
@@ -55,7 +56,7 @@ def pay(
     of the customer's counter transaction when it is paid from the counter's basket)."""
     locked = _locked_line(payout)
     permissions.require(clerk, "payouts.pay", line_target(locked))
-    now = paid_at or timezone.now()
+    now = paid_at or clock.now()
     day = timezone.localtime(now).date()
     _check_payable(locked, session=session, day=day)
     name = _receiver_name(locked.beneficiary, receiver=receiver, receiver_id=receiver_id, day=day)
@@ -210,6 +211,7 @@ def _is_own_cash_out(entry: LedgerEntry, line: Payout) -> bool:
     )
 
 
+@journal.operation("payouts.return_unpaid")
 @transaction.atomic
 def return_unpaid(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Give a line back to the agency unpaid, with the reason chosen."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any, cast
 
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext_lazy as _
 from gunicorn.app.base import BaseApplication
+
+from buudien.core import journal
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -35,20 +39,41 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        parser.add_argument(
+            "--no-sync",
+            dest="sync",
+            action="store_false",
+            help=str(_("trên máy của điểm: không tự đồng bộ nền")),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
+        syncing = _start_sync_loop() if options["sync"] else None
         bind = f"{options['host']}:{options['port']}"
         message = _("buudien đang phục vụ tại http://%(bind)s/ (Ctrl+C để dừng)")
         self.stdout.write(message % {"bind": bind})
-        _Server(
-            {
-                "bind": bind,
-                "workers": options["workers"],
-                "threads": options["threads"],
-                "worker_class": "gthread",
-                "accesslog": "-",
-                "timeout": 120,
-            }
-        ).run()
+        try:
+            _Server(
+                {
+                    "bind": bind,
+                    "workers": options["workers"],
+                    "threads": options["threads"],
+                    "worker_class": "gthread",
+                    "accesslog": "-",
+                    "timeout": 120,
+                }
+            ).run()
+        finally:
+            if syncing is not None:
+                syncing.terminate()
+
+
+def _start_sync_loop() -> subprocess.Popen[bytes] | None:
+    """On a point's laptop, sync runs beside the web server in its own process, so it
+    starts by itself whenever the link comes back."""
+    if journal.point_device() is None:
+        return None
+    interval = os.environ.get("BUUDIEN_SYNC_INTERVAL", "30")
+    command = [sys.executable, "-c", "from buudien.cli import main; main()"]
+    return subprocess.Popen([*command, "point", "sync", "--loop", "--interval", interval])  # noqa: S603

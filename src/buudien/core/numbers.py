@@ -1,0 +1,87 @@
+"""Numbers set aside in blocks for a point's laptop, so offline numbering never collides.
+
+The province reserves a block of each kind for a device (`reserve`) and the laptop keeps a
+copy (`keep`); the laptop takes its numbers from it (`take`) and the province, numbering
+for itself, steps around every reserved block (`is_reserved`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.db.models import F, Min, Sum
+from django.utils.translation import gettext as _
+
+from buudien.core.errors import DomainError
+from buudien.core.models import NumberBlock
+
+# kind: (the numbers it draws from, a block's size). Dossier codes end in six digits;
+# blocks are handed out from the top down, away from the province's random draws.
+KINDS = {"dossier": (10**6 - 1, 500)}
+LOW = 0.5  # refill when less than half of what a device holds is left
+
+
+def _left(holder: uuid.UUID, kind: str) -> int:
+    left = (
+        NumberBlock.objects.filter(holder=holder, kind=kind, next_value__lte=F("last"))
+        .annotate(n=F("last") - F("next_value") + 1)
+        .aggregate(total=Sum("n"))["total"]
+    )
+    return int(left or 0)
+
+
+@transaction.atomic
+def reserve(*, holder: uuid.UUID, kind: str) -> list[dict[str, int]]:
+    """A device's blocks of `kind`, with a new one when less than half a block is left."""
+    top, size = KINDS[kind]
+    if _left(holder, kind) < size * LOW:
+        taken = NumberBlock.objects.select_for_update().filter(kind=kind)
+        lowest = taken.aggregate(m=Min("first"))["m"]
+        first_free = top if lowest is None else lowest - 1
+        first = first_free - size + 1
+        if first < 0:
+            raise DomainError(_("Đã hết số dự trữ cho thiết bị."), code=None)
+        NumberBlock.objects.create(
+            kind=kind, holder=holder, first=first, last=first_free, next_value=first
+        )
+    blocks = NumberBlock.objects.filter(holder=holder, kind=kind, next_value__lte=F("last"))
+    return [{"first": b.first, "last": b.last} for b in blocks.order_by("first")]
+
+
+@transaction.atomic
+def keep(*, holder: uuid.UUID, kind: str, blocks: list[dict[str, int]]) -> None:
+    """The laptop's copy of its blocks: new ones added, used numbers kept used."""
+    for block in blocks:
+        NumberBlock.objects.get_or_create(
+            kind=kind,
+            first=block["first"],
+            defaults={
+                "holder": holder,
+                "last": block["last"],
+                "next_value": block["first"],
+            },
+        )
+
+
+def take(*, holder: uuid.UUID, kind: str) -> int:
+    """The laptop's next number of `kind`."""
+    block = (
+        NumberBlock.objects.select_for_update()
+        .filter(holder=holder, kind=kind, next_value__lte=F("last"))
+        .order_by("first")
+        .first()
+    )
+    if block is None:
+        raise DomainError(
+            _("Máy đã dùng hết số dự trữ; hãy kết nối để đồng bộ rồi thử lại."), code=None
+        )
+    NumberBlock.objects.filter(pk=block.pk).update(next_value=F("next_value") + 1)
+    return block.next_value
+
+
+def is_reserved(kind: str, value: int) -> bool:
+    return NumberBlock.objects.filter(kind=kind, first__lte=value, last__gte=value).exists()
+
+
+def left(*, holder: uuid.UUID, kind: str) -> int:
+    return _left(holder, kind)

@@ -1,0 +1,177 @@
+"""The province applies what a point pushed: each operation once, through the same service.
+
+(device, seq) is unique in the database and the operation is applied in the same
+transaction that records it, so a batch pushed twice, a reply lost on the way or two
+pushes at once never apply anything twice: the second push gets the first answer. An
+operation the province refuses is recorded with its reason and does not hold back the
+ones behind it; a clash is recorded as a conflict for a manager."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buudien.core import journal, numbers, users
+from buudien.core.errors import DomainError
+from buudien.core.journal import Applying, Conflicted, Flag
+from buudien.sync import wire
+from buudien.sync.models import AppliedOperation, Conflict, Device
+
+Outcome = AppliedOperation.Outcome
+OUTCOME_WIRE = {Outcome.APPLIED: "a", Outcome.CONFLICT: "c", Outcome.REFUSED: "r"}
+
+
+class Transient(Exception):
+    """The province could not answer now (a locked database): the point tries again."""
+
+
+def _refused(op: wire.WireOp, message: str, code: str) -> DomainError:
+    return DomainError(message, code=code)  # type: ignore[arg-type]
+
+
+def _user(device: Device, op: wire.WireOp) -> Any:
+    user = users.find_user(op.actor) if op.actor else None
+    if user is None or user.home_unit_id != device.point_id:
+        raise _refused(
+            op,
+            _("Người dùng «%(u)s» không thuộc điểm của máy này.") % {"u": op.actor[:40]},
+            "sync.unknown_user",
+        )
+    return user
+
+
+def _disabled(user: Any) -> Flag:
+    return Flag(
+        kind="disabled_user",
+        message=_("Thao tác do %(u)s làm sau khi tài khoản đã bị khóa.") % {"u": user.username},
+        details={"user": user.username},
+    )
+
+
+def _record(
+    device: Device, op: wire.WireOp, outcome: str, *, code: str = "", message: str = ""
+) -> AppliedOperation:
+    return AppliedOperation.objects.create(
+        id=journal.operation_id(device.pk, op.seq, op.at),
+        device=device,
+        seq=op.seq,
+        kind=op.code,
+        at=op.at,
+        actor=op.actor[:150],
+        payload=op.payload,
+        outcome=outcome,
+        code=code[:64],
+        message=message,
+    )
+
+
+def _conflicts(record: AppliedOperation, device: Device, flags: list[Flag]) -> None:
+    Conflict.objects.bulk_create(
+        Conflict(
+            operation=record,
+            point_id=device.point_id,
+            kind=f.kind,
+            message=f.message,
+            amount=f.amount,
+            details=f.details,
+        )
+        for f in flags
+    )
+
+
+def _apply(device: Device, op: wire.WireOp) -> AppliedOperation:
+    kind = journal.kind_by_code(op.code)
+    if kind is None:
+        raise _refused(op, _("Loại thao tác không biết: %(k)s.") % {"k": op.code[:8]}, "sync.kind")
+    user = _user(device, op)
+    ctx = Applying(
+        device_id=device.pk,
+        point_id=device.point_id,
+        point_code=device.point.code,
+        user=user,
+        at=op.at,
+    )
+    if not user.is_active:
+        # The money moved at the counter before the point heard of it: the work is kept,
+        # under the clerk's name, and flagged for a manager rather than lost.
+        ctx.flag(_disabled(user))
+        user.is_active = True
+    op_id = journal.operation_id(device.pk, op.seq, op.at)
+    with journal.replaying(op_id, op.at, op.payload.get("#", {})):
+        kind.apply(op.payload, ctx)
+    record = _record(device, op, Outcome.CONFLICT if ctx.flags else Outcome.APPLIED)
+    _conflicts(record, device, ctx.flags)
+    return record
+
+
+def _outcome(device: Device, op: wire.WireOp) -> AppliedOperation:
+    try:
+        with transaction.atomic():
+            return _apply(device, op)
+    except Conflicted as exc:
+        with transaction.atomic():
+            record = _record(device, op, Outcome.CONFLICT, code=str(exc.code), message=exc.message)
+            _conflicts(record, device, [exc.flag])
+            return record
+    except DomainError as exc:
+        with transaction.atomic():
+            return _record(device, op, Outcome.REFUSED, code=str(exc.code), message=exc.message)
+
+
+def _answer(device: Device, op: wire.WireOp) -> AppliedOperation:
+    """Apply one operation, or give the answer it got the first time."""
+    earlier = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
+    if earlier is not None:
+        return earlier
+    try:
+        return _outcome(device, op)
+    except IntegrityError:
+        earlier = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
+        if earlier is not None:  # the same push, applied beside this one
+            return earlier
+        raise Transient() from None
+    except DatabaseError as exc:
+        raise Transient() from exc
+
+
+def _reply_row(record: AppliedOperation) -> list[Any]:
+    row: list[Any] = [record.seq, OUTCOME_WIRE[Outcome(record.outcome)]]
+    if record.outcome != Outcome.APPLIED:
+        row += [record.code, record.message]
+    return row
+
+
+def _tally(device: Device, backlog: int) -> None:
+    counts = dict(
+        AppliedOperation.objects.filter(device=device)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    last = AppliedOperation.objects.filter(device=device).order_by("-seq").values("seq").first()
+    Device.objects.filter(pk=device.pk).update(
+        last_seen_at=timezone.now(),
+        backlog=backlog,
+        last_seq=last["seq"] if last else F("last_seq"),
+        applied=counts.get(Outcome.APPLIED, 0) + counts.get(Outcome.CONFLICT, 0),
+        refused=counts.get(Outcome.REFUSED, 0),
+    )
+
+
+def push(*, device: Device, body: bytes) -> bytes:
+    """Apply a pushed batch in its order and answer each operation's outcome."""
+    ops, backlog = wire.decode_ops(body)
+    rows = []
+    for op in ops:
+        try:
+            rows.append(_reply_row(_answer(device, op)))
+        except Transient:
+            break  # the rest waits for the next push; what is answered stays answered
+    _tally(device, max(backlog + len(ops) - len(rows), 0))
+    return wire.pack(
+        {"r": rows, "n": {"dossier": numbers.reserve(holder=device.pk, kind="dossier")}}
+    )
