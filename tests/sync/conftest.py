@@ -63,6 +63,7 @@ def offline(device: Device, at: dt.datetime) -> Iterator[list[wire.WireOp]]:
             kind="dossier",
             blocks=[{"first": 900_000 + device.last_seq, "last": 900_400}],
         )
+        numbers.keep(holder=device.pk, kind="shift", blocks=[{"first": 1296, "last": 1315}])
         journal.forget_device()
         try:
             with clock.at(at):

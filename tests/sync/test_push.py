@@ -62,6 +62,9 @@ def test_a_day_made_offline_arrives_with_the_points_keys_and_receipts(
     assert [e.receipt_no for e in entries] == seen["receipts"]
     session = CounterSession.objects.get(pk=seen["session"])
     assert session.business_date == PAYDAY.date()
+    # The shift's series comes from the laptop's reserved block: "P" and base 36 (1296 = 100).
+    assert session.series == "P100"
+    assert all(r.startswith("VHXA1-250305-P100-") for r in seen["receipts"])
     assert session.revenue == sum(e.revenue for e in entries)
 
 

@@ -17,7 +17,9 @@ from buudien.core.models import NumberBlock
 
 # kind: (the numbers it draws from, a block's size). Dossier codes end in six digits;
 # blocks are handed out from the top down, away from the province's random draws.
-KINDS = {"dossier": (10**6 - 1, 500)}
+# A shift's series is needed only unique per point and day, so a laptop uses its one block
+# of shift series again every day (as many shifts a day as the block holds).
+KINDS = {"dossier": (10**6 - 1, 500), "shift": (36**3 - 1, 20)}
 LOW = 0.5  # refill when less than half of what a device holds is left
 
 
@@ -85,3 +87,24 @@ def is_reserved(kind: str, value: int) -> bool:
 
 def left(*, holder: uuid.UUID, kind: str) -> int:
     return _left(holder, kind)
+
+
+def reserve_all(*, holder: uuid.UUID) -> dict[str, list[dict[str, int]]]:
+    """Every kind's blocks for a device, refilled where low: what the laptop is sent."""
+    return {kind: reserve(holder=holder, kind=kind) for kind in KINDS}
+
+
+def keep_all(*, holder: uuid.UUID, blocks: dict[str, list[dict[str, int]]]) -> None:
+    for kind, held in blocks.items():
+        if kind in KINDS:
+            keep(holder=holder, kind=kind, blocks=held)
+
+
+def nth_of_block(*, holder: uuid.UUID, kind: str, n: int) -> int:
+    """The laptop's `n`-th number of its first block of `kind` (used again every day)."""
+    block = NumberBlock.objects.filter(holder=holder, kind=kind).order_by("first").first()
+    if block is None or block.first + n > block.last:
+        raise DomainError(
+            _("Máy đã dùng hết số dự trữ; hãy kết nối để đồng bộ rồi thử lại."), code=None
+        )
+    return block.first + n

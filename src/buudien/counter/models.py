@@ -128,6 +128,8 @@ class CounterSession(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counter_sessions"
     )
     business_date = models.DateField(_("ngày giao dịch"))
+    # The series on its receipts, when a point's laptop opened it offline (see receipt_prefix).
+    series = models.CharField(max_length=4, blank=True, default="", db_default="")
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.OPEN
     )

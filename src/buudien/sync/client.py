@@ -8,6 +8,7 @@ itself when the link comes back."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
@@ -55,7 +56,7 @@ def _post(url: str, body: bytes, *, headers: dict[str, str]) -> bytes:
         if exc.code >= 500:
             raise LinkDown(f"HTTP {exc.code}") from exc
         raise _refusal(exc) from exc
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:
         raise LinkDown(str(exc)) from exc
 
 
@@ -100,7 +101,7 @@ def enroll(*, server: str, code: str, label: str = "") -> PointDevice:
         server=server.rstrip("/"),
         secret=answer["secret"],
     )
-    numbers.keep(holder=device.pk, kind="dossier", blocks=answer["numbers"]["dossier"])
+    numbers.keep_all(holder=device.pk, blocks=answer["numbers"])
     journal.forget_device()
     return device
 
@@ -127,8 +128,7 @@ def push_once(device: PointDevice, summary: Summary) -> bool:
     body = wire.encode_ops(_ops(batch), backlog=outbox.waiting())
     reply = wire.unpack(_call(device, "push", body))
     states = outbox.record_answers(reply["r"])
-    blocks = (reply.get("n") or {}).get("dossier", [])
-    numbers.keep(holder=device.pk, kind="dossier", blocks=blocks)
+    numbers.keep_all(holder=device.pk, blocks=reply.get("n") or {})
     summary.pushed += len(states)
     summary.refused += states.count("refused")
     summary.conflicts += states.count("conflict")
@@ -144,8 +144,7 @@ def pull_all(device: PointDevice, summary: Summary) -> None:
         with transaction.atomic():
             new_state = pull.apply_page(page, state)
             outbox.save_pull_state(new_state)
-            blocks = (page.get("n") or {}).get("dossier", [])
-            numbers.keep(holder=device.pk, kind="dossier", blocks=blocks)
+            numbers.keep_all(holder=device.pk, blocks=page.get("n") or {})
         summary.pulled_pages += 1
         if new_state.get("done"):
             return

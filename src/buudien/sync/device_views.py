@@ -91,7 +91,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
             "device": str(device.pk),
             "secret": secret,
             "point": {"id": str(point.pk), "code": point.code, "name": point.name},
-            "numbers": {"dossier": numbers.reserve(holder=device.pk, kind="dossier")},
+            "numbers": numbers.reserve_all(holder=device.pk),
         }
     )
 
@@ -116,5 +116,5 @@ def pull_page(request: HttpRequest) -> HttpResponse:
         cursor=asked.get("cursor") or None,
         skip_mutable=bool(asked.get("skip_mutable")),
     )
-    page["n"] = {"dossier": numbers.reserve(holder=device.pk, kind="dossier")}
+    page["n"] = numbers.reserve_all(holder=device.pk)
     return _frame(page)

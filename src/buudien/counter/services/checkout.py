@@ -123,14 +123,18 @@ def _check(order: Checkout) -> None:
 def _open(order: Checkout, session: CounterSession, clerk: User) -> CounterTransaction:
     number = session.transactions.count() + 1
     prefix = receipt_prefix(
-        unit_code=session.unit.code, day=session.business_date, session_id=session.pk
+        unit_code=session.unit.code,
+        day=session.business_date,
+        session_id=session.pk,
+        series=session.series,
     )
+    receipt_no = journal.number("receipt", lambda: f"{prefix}-G{number:03d}")
     return CounterTransaction.objects.create(
         idempotency_key=order.idempotency_key,
         unit=session.unit,
         session=session,
         clerk=clerk,
-        receipt_no=f"{prefix}-G{number:03d}",
+        receipt_no=receipt_no,
         method=order.method,
         customer_name=order.customer_name.strip()[:200],
         customer_phone=order.customer_phone.strip()[:20],

@@ -400,10 +400,11 @@ def post_entry(*, session: CounterSession, clerk: User, request: EntryRequest) -
     return post_entries(session=session, clerk=clerk, requests=[request])[0]
 
 
-def receipt_prefix(*, unit_code: str, day: dt.date, session_id: Any) -> str:
-    """Receipts of a shift: the point, the day and the shift, then the entry's number."""
+def receipt_prefix(*, unit_code: str, day: dt.date, session_id: Any, series: str = "") -> str:
+    """Receipts of a shift: the point, the day and the shift (its reserved series when a
+    point's laptop opened it, else the end of its key), then the entry's number."""
     day_text = f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
-    return f"{unit_code}-{day_text}-{str(session_id)[-4:].upper()}"
+    return f"{unit_code}-{day_text}-{series or str(session_id)[-4:].upper()}"
 
 
 def _receipt_no(prefix: str, i: int) -> str:
@@ -412,7 +413,10 @@ def _receipt_no(prefix: str, i: int) -> str:
 
 def _number(entries: list[LedgerEntry], session: CounterSession) -> None:
     prefix = receipt_prefix(
-        unit_code=session.unit.code, day=session.business_date, session_id=session.pk
+        unit_code=session.unit.code,
+        day=session.business_date,
+        session_id=session.pk,
+        series=session.series,
     )
     for i, entry in enumerate(entries, start=session.entries_count + 1):
         entry.receipt_no = journal.number("receipt", functools.partial(_receipt_no, prefix, i))

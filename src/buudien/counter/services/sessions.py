@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buudien.core import audit, clock, journal
+from buudien.core import audit, clock, journal, numbers
 from buudien.core.money import format_vnd
 from buudien.core.permissions import Target, require
 from buudien.counter.errors import CounterCode, CounterError
@@ -39,6 +39,22 @@ def check_session(session: CounterSession, clerk: User) -> None:
         )
 
 
+def _laptop_series(unit: PostUnit, day: dt.date) -> str:
+    """A shift opened on a point's laptop is numbered from the laptop's reserved block: "P"
+    and three base-36 characters, which never match the hexadecimal end of a shift's key
+    that names shifts opened at the province."""
+    device = journal.point_device()
+    if device is None:
+        return ""
+    opened = CounterSession.objects.filter(unit=unit, business_date=day).exclude(series="")
+    value = numbers.nth_of_block(holder=device.pk, kind="shift", n=opened.count())
+    digits = ""
+    for _i in range(3):
+        value, rest = divmod(value, 36)
+        digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[rest] + digits
+    return f"P{digits}"
+
+
 @journal.operation("counter.open_session")
 @transaction.atomic
 def open_session(
@@ -58,10 +74,12 @@ def open_session(
             code=CounterCode.SESSION_ALREADY_OPEN,
         )
     now = clock.now()
+    day = business_date or clock.today()
     session = CounterSession.objects.create(
+        series=journal.number("shift", lambda: _laptop_series(unit, day)),
         unit=unit,
         clerk=clerk,
-        business_date=business_date or clock.today(),
+        business_date=day,
         opened_at=now,
         opening_cash=opening_cash,
     )

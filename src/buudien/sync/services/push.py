@@ -172,6 +172,4 @@ def push(*, device: Device, body: bytes) -> bytes:
         except Transient:
             break  # the rest waits for the next push; what is answered stays answered
     _tally(device, max(backlog + len(ops) - len(rows), 0))
-    return wire.pack(
-        {"r": rows, "n": {"dossier": numbers.reserve(holder=device.pk, kind="dossier")}}
-    )
+    return wire.pack({"r": rows, "n": numbers.reserve_all(holder=device.pk)})
