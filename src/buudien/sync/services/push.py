@@ -171,5 +171,5 @@ def push(*, device: Device, body: bytes) -> bytes:
             rows.append(_reply_row(_answer(device, op)))
         except Transient:
             break  # the rest waits for the next push; what is answered stays answered
-    _tally(device, max(backlog + len(ops) - len(rows), 0))
+    _tally(device, max(backlog - len(rows), 0))  # backlog: what waited, this batch included
     return wire.pack({"r": rows, "n": numbers.reserve_all(holder=device.pk)})
