@@ -284,3 +284,19 @@ def test_work_done_after_the_clerk_was_disabled_is_applied_and_flagged(
     assert {a[0] for a in answers.values()} == {"c"}
     assert LedgerEntry.objects.count() == 3
     assert set(Conflict.objects.values_list("kind", flat=True)) == {"disabled_user"}
+
+
+def test_the_province_keeps_an_applied_intake_with_the_citizen_id_and_phone_masked(
+    device: Device, users: dict[str, User], tree: Tree, procedures: dict[str, Any]
+) -> None:
+    from tests.dossiers.conftest import CITIZEN
+
+    clerk = users[Role.CLERK]
+    with offline(device, PAYDAY) as ops:
+        session = counter_services.open_session(clerk=clerk, unit=tree.point_a1, opening_cash=0)
+        _intake(session, clerk, procedures["1.001193"])
+    pushed(device, ops)
+    kept = str(AppliedOperation.objects.get(seq=ops[1].seq).payload)
+    assert CITIZEN["citizen_id"] not in kept
+    assert CITIZEN["phone"] not in kept
+    assert CITIZEN["citizen_id"][-3:] in kept

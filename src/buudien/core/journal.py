@@ -28,6 +28,7 @@ from django.db.models import F
 
 from buudien.core import clock, uuids
 from buudien.core.errors import DomainError
+from buudien.core.ids import mask_citizen_id, mask_phone
 from buudien.core.models import Operation, PointDevice
 
 if TYPE_CHECKING:
@@ -81,6 +82,25 @@ class Kind:
     code: str  # its name on the wire: one or two letters
     encode: Callable[[dict[str, Any], Any], dict[str, Any]]
     apply: Callable[[dict[str, Any], Applying], Any]
+    # The short keys that hold a citizen id or a phone, at any depth: masked in what the
+    # province keeps of the operation once it is applied.
+    ids: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+
+    def masked(self, data: Any) -> Any:
+        if isinstance(data, list):
+            return [self.masked(v) for v in data]
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for key, value in data.items():
+            if key in self.ids and isinstance(value, str):
+                out[key] = mask_citizen_id(value)
+            elif key in self.phones and isinstance(value, str):
+                out[key] = mask_phone(value)
+            else:
+                out[key] = self.masked(value)
+        return out
 
 
 _KINDS: dict[str, Kind] = {}

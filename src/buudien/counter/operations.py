@@ -225,7 +225,21 @@ def register() -> None:
     journal.register(
         Kind("counter.open_session", "o", _encode_open, _apply_open),
         Kind("counter.close_session", "c", _encode_close, _apply_close),
-        Kind("counter.post_entries", "e", _encode_entries, _apply_entries),
+        Kind(
+            "counter.post_entries",
+            "e",
+            _encode_entries,
+            _apply_entries,
+            ids=frozenset({"i"}),
+            phones=frozenset({"p"}),
+        ),
         Kind("counter.reverse_entry", "v", _encode_reverse, _apply_reverse),
-        Kind("counter.checkout", "k", _encode_checkout, _apply_checkout),
+        Kind(
+            "counter.checkout",
+            "k",
+            _encode_checkout,
+            _apply_checkout,
+            ids=frozenset({"i"}),
+            phones=frozenset({"p"}),
+        ),
     )

@@ -101,6 +101,13 @@ def _apply_step(p: dict[str, Any], ctx: Applying) -> Any:
 
 def register() -> None:
     journal.register(
-        Kind("dossiers.intake", "i", _encode_intake, _apply_intake),
+        Kind(
+            "dossiers.intake",
+            "i",
+            _encode_intake,
+            _apply_intake,
+            ids=frozenset({"i", "ri"}),
+            phones=frozenset({"p"}),
+        ),
         Kind("dossiers.transition", "t", _encode_step, _apply_step),
     )

@@ -88,6 +88,6 @@ def _apply_return(p: dict[str, Any], ctx: Applying) -> Any:
 
 def register() -> None:
     journal.register(
-        Kind("payouts.pay", "p", _encode_pay, _apply_pay),
+        Kind("payouts.pay", "p", _encode_pay, _apply_pay, ids=frozenset({"i"})),
         Kind("payouts.return_unpaid", "x", _encode_return, _apply_return),
     )

@@ -55,6 +55,8 @@ def _disabled(user: Any) -> Flag:
 def _record(
     device: Device, op: wire.WireOp, outcome: str, *, code: str = "", message: str = ""
 ) -> AppliedOperation:
+    """The answer, kept with the operation (citizen ids and phones masked)."""
+    kind = journal.kind_by_code(op.code)
     return AppliedOperation.objects.create(
         id=journal.operation_id(device.pk, op.seq, op.at),
         device=device,
@@ -62,7 +64,7 @@ def _record(
         kind=op.code,
         at=op.at,
         actor=op.actor[:150],
-        payload=op.payload,
+        payload=kind.masked(op.payload) if kind is not None else {},
         outcome=outcome,
         code=code[:64],
         message=message,
