@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Sum
 from django.utils.translation import gettext as _
 
@@ -32,20 +32,33 @@ def _left(holder: uuid.UUID, kind: str) -> int:
     return int(left or 0)
 
 
-@transaction.atomic
-def reserve(*, holder: uuid.UUID, kind: str) -> list[dict[str, int]]:
-    """A device's blocks of `kind`, with a new one when less than half a block is left."""
+def _new_block(kind: str) -> tuple[int, int]:
+    """The next free block below every block handed out (blocks are all of one size, so a
+    clash on the first number is the only clash there can be)."""
     top, size = KINDS[kind]
-    if _left(holder, kind) < size * LOW:
-        taken = NumberBlock.objects.select_for_update().filter(kind=kind)
-        lowest = taken.aggregate(m=Min("first"))["m"]
-        first_free = top if lowest is None else lowest - 1
-        first = first_free - size + 1
-        if first < 0:
-            raise DomainError(_("Đã hết số dự trữ cho thiết bị."), code=None)
-        NumberBlock.objects.create(
-            kind=kind, holder=holder, first=first, last=first_free, next_value=first
-        )
+    lowest = NumberBlock.objects.filter(kind=kind).aggregate(m=Min("first"))["m"]
+    last = top if lowest is None else lowest - 1
+    if last - size + 1 < 0:
+        raise DomainError(_("Đã hết số dự trữ cho thiết bị."))
+    return last - size + 1, last
+
+
+def reserve(*, holder: uuid.UUID, kind: str) -> list[dict[str, int]]:
+    """A device's blocks of `kind`, with a new one when less than half a block is left.
+    Two devices asking at once may pick the same block: the unique first number refuses
+    one of them, which takes the next block down."""
+    _top, size = KINDS[kind]
+    for _attempt in range(10):
+        if _left(holder, kind) >= size * LOW:
+            break
+        first, last = _new_block(kind)
+        try:
+            with transaction.atomic():
+                NumberBlock.objects.create(
+                    kind=kind, holder=holder, first=first, last=last, next_value=first
+                )
+        except IntegrityError:
+            continue
     blocks = NumberBlock.objects.filter(holder=holder, kind=kind, next_value__lte=F("last"))
     return [{"first": b.first, "last": b.last} for b in blocks.order_by("first")]
 

@@ -148,3 +148,7 @@ def link_worked() -> None:
 
 def failures_in_a_row() -> int:
     return int(PointDevice.objects.values_list("failures", flat=True).first() or 0)
+
+
+def last_pull_at() -> dt.datetime | None:
+    return PointDevice.objects.values_list("last_pull_at", flat=True).first()

@@ -71,7 +71,8 @@ def unpack(data: dict[str, Any], fields: tuple[tuple[str, str, Any], ...]) -> di
 
 
 def session_of(ctx: Applying, pk: Any) -> CounterSession:
-    return selectors.session(ctx.user, pk)
+    """A shift of the device's own point (the service checks the clerk's rights on it)."""
+    return selectors.shift_at(unit_id=ctx.point_id, pk=pk)
 
 
 def _receipts(payload: dict[str, Any]) -> list[str]:

@@ -336,3 +336,15 @@ def receipt_of(entry_id: Any) -> str:
     """The receipt number of an entry, for a conflict that names the first settlement."""
     found = LedgerEntry.objects.filter(pk=entry_id).values_list("receipt_no", flat=True).first()
     return found or ""
+
+
+def shift_at(*, unit_id: Any, pk: Any) -> CounterSession:
+    """A shift of one unit, for a point's laptop pushing its own work; any other is not found."""
+    found = (
+        CounterSession.objects.select_related("unit").filter(pk=pk, unit_id=unit_id).first()
+        if _is_uuid(pk)
+        else None
+    )
+    if found is None:
+        raise NotFound(_("Không tìm thấy ca làm việc."))
+    return found

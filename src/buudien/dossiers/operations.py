@@ -46,7 +46,7 @@ def _apply_intake(p: dict[str, Any], ctx: Applying) -> Any:
     values = {attr: p.get(key, default) for attr, key, default in _INTAKE}
     return intake(
         clerk=ctx.user,
-        session=counter_selectors.session(ctx.user, p["s"]),
+        session=counter_selectors.shift_at(unit_id=ctx.point_id, pk=p["s"]),
         procedure=selectors.procedure(code=p["pr"]),
         documents=[DocumentIn(*d) for d in p["d"]],
         **values,

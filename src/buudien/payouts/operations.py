@@ -69,7 +69,7 @@ def _apply_pay(p: dict[str, Any], ctx: Applying) -> Any:
     return paying.pay(
         payout=selectors.line(user=ctx.user, pk=p["l"]),
         clerk=ctx.user,
-        session=counter_selectors.session(ctx.user, p["s"]),
+        session=counter_selectors.shift_at(unit_id=ctx.point_id, pk=p["s"]),
         receiver=p.get("v", "self"),
         receiver_id=p.get("i", ""),
         idempotency_key=p.get("k", ""),

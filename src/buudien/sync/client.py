@@ -8,6 +8,7 @@ itself when the link comes back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import logging
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buudien.core import journal, numbers, outbox
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 BATCH = 25
 TIMEOUT = 20.0
 MAX_PAUSE = 60  # seconds between tries when the link is down
+PULL_EVERY = dt.timedelta(minutes=10)
 
 
 class LinkDown(Exception):
@@ -155,7 +158,14 @@ def pause(failures: int) -> int:
     return int(min(MAX_PAUSE, 2 ** min(failures, 6)))
 
 
-def sync_now() -> Summary:
+def _pull_due(summary: Summary, force: bool) -> bool:
+    """Pull after a push, when asked, or when the last pull is older than PULL_EVERY: a
+    quiet laptop does not make the province compute its data every half minute."""
+    last = outbox.last_pull_at()
+    return force or bool(summary.pushed) or last is None or timezone.now() - last > PULL_EVERY
+
+
+def sync_now(*, force_pull: bool = True) -> Summary:
     """Push everything waiting, then pull; a failed link is a message, and nothing is lost."""
     device = journal.point_device()
     if device is None:
@@ -164,7 +174,8 @@ def sync_now() -> Summary:
     try:
         while push_once(device, summary):
             pass
-        pull_all(device, summary)
+        if _pull_due(summary, force_pull):
+            pull_all(device, summary)
     except LinkDown as exc:
         outbox.link_failed(str(exc), pause)
         raise DomainError(
@@ -183,7 +194,7 @@ def run(*, interval: float = 30.0, stop: threading.Event | None = None) -> None:
         close_old_connections()
         wait = interval
         try:
-            summary = sync_now()
+            summary = sync_now(force_pull=False)
             if summary.pushed or summary.waiting:
                 log.info("sync: %s", summary)
         except DomainError as exc:

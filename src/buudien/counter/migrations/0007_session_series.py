@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counter', '0006_session_day_index'),
+        ("counter", "0006_session_day_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='countersession',
-            name='series',
-            field=models.CharField(blank=True, db_default='', default='', max_length=4),
+            model_name="countersession",
+            name="series",
+            field=models.CharField(blank=True, db_default="", default="", max_length=4),
         ),
     ]

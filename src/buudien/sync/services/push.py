@@ -8,10 +8,12 @@ ones behind it; a clash is recorded as a conflict for a manager."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,15 +35,29 @@ def _refused(op: wire.WireOp, message: str, code: str) -> DomainError:
     return DomainError(message, code=code)  # type: ignore[arg-type]
 
 
-def _user(device: Device, op: wire.WireOp) -> Any:
-    user = users.find_user(op.actor) if op.actor else None
+def _user(device: Device, op: wire.WireOp) -> tuple[Any, bool]:
+    user, active = _found_user(op.actor) if op.actor else (None, False)
     if user is None or user.home_unit_id != device.point_id:
         raise _refused(
             op,
             _("Người dùng «%(u)s» không thuộc điểm của máy này.") % {"u": op.actor[:40]},
             "sync.unknown_user",
         )
-    return user
+    return user, active
+
+
+_batch = threading.local()
+
+
+def _found_user(actor: str) -> Any:
+    """The actor, read once per pushed batch (a shift's operations share one clerk), with
+    whether his account was active before any operation of the batch ran."""
+    cache: dict[str, tuple[Any, bool]] = getattr(_batch, "users", {})
+    if actor not in cache:
+        user = users.find_user(actor)
+        cache[actor] = (user, bool(user and user.is_active))
+        _batch.users = cache
+    return cache[actor]
 
 
 def _disabled(user: Any) -> Flag:
@@ -89,7 +105,7 @@ def _apply(device: Device, op: wire.WireOp) -> AppliedOperation:
     kind = journal.kind_by_code(op.code)
     if kind is None:
         raise _refused(op, _("Loại thao tác không biết: %(k)s.") % {"k": op.code[:8]}, "sync.kind")
-    user = _user(device, op)
+    user, active = _user(device, op)
     ctx = Applying(
         device_id=device.pk,
         point_id=device.point_id,
@@ -97,7 +113,7 @@ def _apply(device: Device, op: wire.WireOp) -> AppliedOperation:
         user=user,
         at=op.at,
     )
-    if not user.is_active:
+    if not active:
         # The money moved at the counter before the point heard of it: the work is kept,
         # under the clerk's name, and flagged for a manager rather than lost.
         ctx.flag(_disabled(user))
@@ -124,17 +140,18 @@ def _outcome(device: Device, op: wire.WireOp) -> AppliedOperation:
             return _record(device, op, Outcome.REFUSED, code=str(exc.code), message=exc.message)
 
 
-def _answer(device: Device, op: wire.WireOp) -> AppliedOperation:
-    """Apply one operation, or give the answer it got the first time."""
-    earlier = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
+def _answer(
+    device: Device, op: wire.WireOp, earlier: AppliedOperation | None
+) -> tuple[AppliedOperation, bool]:
+    """Apply one operation, or give the answer it got the first time; says whether new."""
     if earlier is not None:
-        return earlier
+        return earlier, False
     try:
-        return _outcome(device, op)
+        return _outcome(device, op), True
     except IntegrityError:
-        earlier = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
-        if earlier is not None:  # the same push, applied beside this one
-            return earlier
+        found = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
+        if found is not None:  # the same push, applied beside this one
+            return found, False
         raise Transient() from None
     except DatabaseError as exc:
         raise Transient() from exc
@@ -147,31 +164,34 @@ def _reply_row(record: AppliedOperation) -> list[Any]:
     return row
 
 
-def _tally(device: Device, backlog: int) -> None:
-    counts = dict(
-        AppliedOperation.objects.filter(device=device)
-        .values_list("outcome")
-        .annotate(n=Count("pk"))
-        .values_list("outcome", "n")
-    )
-    last = AppliedOperation.objects.filter(device=device).order_by("-seq").values("seq").first()
+def _tally(device: Device, fresh: list[AppliedOperation], backlog: int) -> None:
+    """The device's counters, moved by what this push applied for the first time."""
+    refused = sum(r.outcome == Outcome.REFUSED for r in fresh)
     Device.objects.filter(pk=device.pk).update(
         last_seen_at=timezone.now(),
         backlog=backlog,
-        last_seq=last["seq"] if last else F("last_seq"),
-        applied=counts.get(Outcome.APPLIED, 0) + counts.get(Outcome.CONFLICT, 0),
-        refused=counts.get(Outcome.REFUSED, 0),
+        last_seq=Greatest(F("last_seq"), max((r.seq for r in fresh), default=0)),
+        applied=F("applied") + len(fresh) - refused,
+        refused=F("refused") + refused,
     )
 
 
 def push(*, device: Device, body: bytes) -> bytes:
     """Apply a pushed batch in its order and answer each operation's outcome."""
     ops, backlog = wire.decode_ops(body)
-    rows = []
+    _batch.users = {}
+    known = {
+        r.seq: r
+        for r in AppliedOperation.objects.filter(device=device, seq__in=[op.seq for op in ops])
+    }
+    rows, fresh = [], []
     for op in ops:
         try:
-            rows.append(_reply_row(_answer(device, op)))
+            record, new = _answer(device, op, known.get(op.seq))
         except Transient:
             break  # the rest waits for the next push; what is answered stays answered
-    _tally(device, max(backlog - len(rows), 0))  # backlog: what waited, this batch included
+        rows.append(_reply_row(record))
+        if new:
+            fresh.append(record)
+    _tally(device, fresh, max(backlog - len(rows), 0))  # backlog: what waited, this batch too
     return wire.pack({"r": rows, "n": numbers.reserve_all(holder=device.pk)})
