@@ -7,7 +7,7 @@ PORT ?= 8000
 NAME ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env demo serve test install-check lint typecheck unit browser bench messages clean browser-deps
+.PHONY: help env demo point-demo serve test install-check lint typecheck unit browser bench messages clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -38,6 +38,9 @@ demo: env ## migrate the SQLite database, load the reference data and the demo p
 	took=$$(( ($${EPOCHREALTIME/./} - begin) / 100000 )); \
 	echo "⏱ sẵn sàng sau $$((took / 10)),$$((took % 10)) s — mở http://127.0.0.1:$(PORT)/"
 	$(BIN)/buudien serve --port $(PORT)
+
+point-demo: env ## a small province on :8000 and an enrolled commune point's laptop on :8001 (POINT_PORT), a link between them you can cut
+	$(BIN)/buudien point_demo --province-port $(PORT) --point-port $${POINT_PORT:-8001}
 
 serve: env ## serve without reloading the demo
 	$(BIN)/buudien serve --port $(PORT)

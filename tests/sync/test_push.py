@@ -300,3 +300,28 @@ def test_the_province_keeps_an_applied_intake_with_the_citizen_id_and_phone_mask
     assert CITIZEN["citizen_id"] not in kept
     assert CITIZEN["phone"] not in kept
     assert CITIZEN["citizen_id"][-3:] in kept
+
+
+def test_a_hand_over_slip_made_offline_arrives_with_its_code_and_sends_its_dossiers(
+    device: Device, users: dict[str, User], tree: Tree, procedures: dict[str, Any]
+) -> None:
+    from buudien.dossiers import services as dossier_services
+    from buudien.dossiers.models import Batch, Dossier
+
+    clerk = users[Role.CLERK]
+    with offline(device, PAYDAY) as ops:
+        session = counter_services.open_session(clerk=clerk, unit=tree.point_a1, opening_cash=0)
+        taken = _intake(session, clerk, procedures["1.001193"])
+        slip = dossier_services.open_batch(
+            actor=clerk,
+            unit=tree.point_a1,
+            agency=taken.agency,
+            direction=Batch.Direction.TO_AGENCY,
+            dossiers=[taken],
+        )
+        dossier_services.send_batch(actor=clerk, batch=slip)
+        code, slip_code = taken.code, slip.code
+    answers = pushed(device, ops)
+    assert [a[0] for a in answers.values()] == ["a"] * 4
+    assert Batch.objects.get(code=slip_code).state == "sent"
+    assert Dossier.objects.get(code=code).status == "in_transit"

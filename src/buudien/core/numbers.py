@@ -116,8 +116,14 @@ def keep_all(*, holder: uuid.UUID, blocks: dict[str, list[dict[str, int]]]) -> N
 def nth_of_block(*, holder: uuid.UUID, kind: str, n: int) -> int:
     """The laptop's `n`-th number of its first block of `kind` (used again every day)."""
     block = NumberBlock.objects.filter(holder=holder, kind=kind).order_by("first").first()
-    if block is None or block.first + n > block.last:
+    if block is None:
         raise DomainError(
             _("Máy đã dùng hết số dự trữ; hãy kết nối để đồng bộ rồi thử lại."), code=None
+        )
+    if block.first + n > block.last:
+        raise DomainError(
+            _("Máy này đã mở %(n)s ca trong ngày, số ca tối đa một máy mở được trong một ngày.")
+            % {"n": n},
+            code=None,
         )
     return block.first + n

@@ -14,8 +14,9 @@ from buudien.core import journal
 from buudien.core.journal import Applying, Conflicted, Flag, Kind
 from buudien.counter import selectors as counter_selectors
 from buudien.dossiers import selectors
-from buudien.dossiers.services import lifecycle
+from buudien.dossiers.services import batches, complaints, lifecycle
 from buudien.dossiers.services.intake import DocumentIn, intake
+from buudien.network import selectors as network_selectors
 
 _INTAKE = (
     ("citizen_name", "n", ""),
@@ -99,6 +100,58 @@ def _apply_step(p: dict[str, Any], ctx: Applying) -> Any:
     )
 
 
+def _encode_open_batch(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "g": kw["agency"].code,
+        "r": kw["direction"],
+        "d": [d.code for d in kw["dossiers"]],
+    }
+    if kw.get("unit") is not None:
+        out["u"] = kw["unit"].code
+    return out
+
+
+def _apply_open_batch(p: dict[str, Any], ctx: Applying) -> Any:
+    return batches.open_batch(
+        actor=ctx.user,
+        agency=selectors.agency(user=ctx.user, code=p["g"]),
+        direction=p["r"],
+        dossiers=[selectors.dossier(user=ctx.user, code=code) for code in p["d"]],
+        unit=network_selectors.unit_by_code(ctx.user, p["u"]) if p.get("u") else None,
+    )
+
+
+def _encode_batch(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    return {"b": kw["batch"].code}
+
+
+def _apply_send(p: dict[str, Any], ctx: Applying) -> Any:
+    return batches.send_batch(actor=ctx.user, batch=selectors.batch(user=ctx.user, code=p["b"]))
+
+
+def _apply_arrival(p: dict[str, Any], ctx: Applying) -> Any:
+    # The signed slip's photo stays on the laptop: a file does not travel on a 2G link.
+    batch = selectors.batch(user=ctx.user, code=p["b"])
+    return batches.confirm_arrival(actor=ctx.user, batch=batch)
+
+
+def _encode_complaint(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out = {"d": kw["dossier"].code, "k": kw["kind"], "t": kw["description"]}
+    if kw.get("interprovincial"):
+        out["x"] = True
+    return out
+
+
+def _apply_complaint(p: dict[str, Any], ctx: Applying) -> Any:
+    return complaints.file_complaint(
+        actor=ctx.user,
+        dossier=selectors.dossier(user=ctx.user, code=p["d"]),
+        kind=p["k"],
+        description=p["t"],
+        interprovincial=bool(p.get("x")),
+    )
+
+
 def register() -> None:
     journal.register(
         Kind(
@@ -110,4 +163,8 @@ def register() -> None:
             phones=frozenset({"p"}),
         ),
         Kind("dossiers.transition", "t", _encode_step, _apply_step),
+        Kind("dossiers.open_batch", "b", _encode_open_batch, _apply_open_batch),
+        Kind("dossiers.send_batch", "s", _encode_batch, _apply_send),
+        Kind("dossiers.confirm_arrival", "a", _encode_batch, _apply_arrival),
+        Kind("dossiers.file_complaint", "f", _encode_complaint, _apply_complaint),
     )

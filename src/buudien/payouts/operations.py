@@ -6,6 +6,7 @@ point must recover, for a manager to settle."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,9 +15,10 @@ from buudien.core import journal
 from buudien.core.journal import Applying, Conflicted, Flag, Kind
 from buudien.core.money import format_vnd
 from buudien.counter import selectors as counter_selectors
+from buudien.network import selectors as network_selectors
 from buudien.payouts import selectors
 from buudien.payouts.models import Payout
-from buudien.payouts.services import paying
+from buudien.payouts.services import beneficiaries, paying
 
 
 def clash(ref: str, second_receipt: str) -> Flag | None:
@@ -86,8 +88,53 @@ def _apply_return(p: dict[str, Any], ctx: Applying) -> Any:
     )
 
 
+# update_beneficiary's changes on the wire: (argument, key); dates travel as ISO text.
+_PERSON = (
+    ("status", "st"),
+    ("status_date", "sd"),
+    ("status_source", "ss"),
+    ("method", "m"),
+    ("account_no", "ac"),
+    ("authorised_name", "an"),
+    ("authorised_id", "ai"),
+    ("authorised_until", "au"),
+)
+_PERSON_DATES = ("status_date", "authorised_until")
+
+
+def _encode_person(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"b": str(kw["beneficiary"].pk)}
+    for attr, key in _PERSON:
+        value = kw.get(attr)
+        if value is not None:
+            out[key] = value.isoformat() if attr in _PERSON_DATES else value
+    if kw.get("point") is not None:
+        out["pt"] = kw["point"].code
+    return out
+
+
+def _apply_person(p: dict[str, Any], ctx: Applying) -> Any:
+    changes: dict[str, Any] = {}
+    for attr, key in _PERSON:
+        if key in p:
+            value = p[key]
+            changes[attr] = dt.date.fromisoformat(value) if attr in _PERSON_DATES else value
+    if p.get("pt"):
+        changes["point"] = network_selectors.unit_by_code(ctx.user, p["pt"])
+    return beneficiaries.update_beneficiary(
+        actor=ctx.user, beneficiary=selectors.beneficiary(user=ctx.user, pk=p["b"]), **changes
+    )
+
+
 def register() -> None:
     journal.register(
         Kind("payouts.pay", "p", _encode_pay, _apply_pay, ids=frozenset({"i"})),
         Kind("payouts.return_unpaid", "x", _encode_return, _apply_return),
+        Kind(
+            "payouts.update_beneficiary",
+            "u",
+            _encode_person,
+            _apply_person,
+            ids=frozenset({"ai", "ac"}),
+        ),
     )

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core import audit, permissions
+from buudien.core import audit, clock, journal, permissions
 from buudien.core.errors import DomainError
 from buudien.core.permissions import Target
 from buudien.core.uploads import check_upload
@@ -35,6 +34,7 @@ def batch_target(b: Batch) -> Target:
     return Target(path=b.unit.path, agency_id=b.agency_id)
 
 
+@journal.operation("dossiers.open_batch")
 @transaction.atomic
 def open_batch(
     *,
@@ -58,7 +58,7 @@ def open_batch(
     _check_batchable(dossiers, agency=agency, direction=direction, unit=unit)
     prefix = "BBG" if direction == Batch.Direction.TO_AGENCY else "BBN"
     batch = Batch.objects.create(
-        code=_new_batch_code(prefix),
+        code=journal.number("batch", lambda: _new_batch_code(prefix)),
         direction=direction,
         unit=unit,
         agency=agency,
@@ -130,6 +130,7 @@ def _lock_batch(batch: Batch) -> Batch:
     return Batch.objects.select_for_update().select_related("unit", "agency").get(pk=batch.pk)
 
 
+@journal.operation("dossiers.send_batch")
 @transaction.atomic
 def send_batch(*, actor: User, batch: Batch) -> Batch:
     """The slip leaves with its dossiers: each is now in transit."""
@@ -141,7 +142,7 @@ def send_batch(*, actor: User, batch: Batch) -> Batch:
     for item in locked.items.select_related("dossier"):
         _move(item.dossier, actor, action, batch=locked)
     locked.state = Batch.State.SENT
-    locked.sent_at = timezone.now()
+    locked.sent_at = clock.now()
     locked.save()
     audit.record(
         actor=actor,
@@ -185,6 +186,7 @@ def confirm_handover(
     return _confirm(locked, actor, "hand_over", receipts or {}, signed_slip)
 
 
+@journal.operation("dossiers.confirm_arrival")
 @transaction.atomic
 def confirm_arrival(*, actor: User, batch: Batch, signed_slip: Any = None) -> Batch:
     """The point confirms that the results collected from the agency arrived."""
@@ -219,7 +221,7 @@ def _confirm(locked: Batch, actor: User, action: str, receipts: Receipts, slip: 
             appointment_date=appointment,
         )
     locked.state = Batch.State.CONFIRMED
-    locked.confirmed_at = timezone.now()
+    locked.confirmed_at = clock.now()
     locked.confirmed_by = actor
     if slip is not None:
         locked.signed_slip = slip  # stored only now: allowed, checked, and every step taken
@@ -238,6 +240,6 @@ def _confirm(locked: Batch, actor: User, action: str, receipts: Receipts, slip: 
 def _new_batch_code(prefix: str) -> str:
     """BBG/BBN + yymmdd + 5 random digits, never one already given."""
     while True:
-        code = f"{prefix}{timezone.localdate():%y%m%d}{secrets.randbelow(10**5):05d}"
+        code = f"{prefix}{clock.today():%y%m%d}{secrets.randbelow(10**5):05d}"
         if not Batch.objects.filter(code=code).exists():
             return code

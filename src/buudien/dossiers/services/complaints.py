@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buudien.core import audit, permissions
+from buudien.core import audit, clock, journal, permissions
 from buudien.core.errors import DomainError
 from buudien.dossiers.calendar import add_working_days
 from buudien.dossiers.errors import DossierCode, DossierError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 MAX_COMPENSATION = 1_000_000_000
 
 
+@journal.operation("dossiers.file_complaint")
 @transaction.atomic
 def file_complaint(
     *, actor: User, dossier: Dossier, kind: str, description: str, interprovincial: bool = False
@@ -31,7 +32,7 @@ def file_complaint(
         raise DomainError(_("Loại khiếu nại không hợp lệ."), field="kind")
     if not description.strip():
         raise DomainError(_("Cần ghi nội dung khiếu nại."), field="description")
-    now = timezone.now()
+    now = clock.now()
     complaint = Complaint.objects.create(
         dossier=dossier,
         kind=kind,
@@ -74,7 +75,7 @@ def resolve_complaint(
     before = audit.snapshot(locked)
     locked.resolution = resolution.strip()[:2000]
     locked.compensation = compensation
-    locked.resolved_at = timezone.now()
+    locked.resolved_at = clock.now()
     locked.save()
     audit.record(
         actor=actor,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buudien.core import audit, permissions
+from buudien.core import audit, journal, permissions
 from buudien.core.errors import DomainError
 from buudien.core.ids import parse_citizen_id
 from buudien.core.permissions import Target
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 ACCOUNT_NO = re.compile(r"[0-9]*")
 
 
+@journal.operation("payouts.update_beneficiary")
 @transaction.atomic
 def update_beneficiary(
     *,

@@ -152,7 +152,11 @@ def _answer(
         found = AppliedOperation.objects.filter(device=device, seq=op.seq).first()
         if found is not None:  # the same push, applied beside this one
             return found, False
-        raise Transient() from None
+        # A clash with the province's own data (a number it gave meanwhile): refused with
+        # the reason, so it never holds back the operations behind it.
+        message = _("Trùng dữ liệu đã có ở tỉnh; thao tác không ghi được.")
+        with transaction.atomic():
+            return _record(device, op, Outcome.REFUSED, code="sync.clash", message=message), True
     except DatabaseError as exc:
         raise Transient() from exc
 
