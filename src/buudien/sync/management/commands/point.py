@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from buudien.core import journal
 from buudien.core.errors import DomainError
@@ -15,20 +15,24 @@ from buudien.sync import client
 
 
 class Command(BaseCommand):
-    help = str(_lazy("Máy của điểm BĐ-VHX: đăng ký với máy chủ tỉnh, đồng bộ, xem trạng thái."))
+    help = str(
+        gettext_lazy("Máy của điểm BĐ-VHX: đăng ký với máy chủ tỉnh, đồng bộ, xem trạng thái.")
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         enroll = sub.add_parser(
-            "enroll", help=str(_lazy("đăng ký máy bằng mã một lần do tỉnh cấp"))
+            "enroll", help=str(gettext_lazy("đăng ký máy bằng mã một lần do tỉnh cấp"))
         )
         enroll.add_argument("--server", required=True, help="http://bdtinh.example:8000")
         enroll.add_argument("--code", required=True)
         enroll.add_argument("--label", default="")
-        sync = sub.add_parser("sync", help=str(_lazy("gửi thao tác chờ, tải dữ liệu mới")))
-        sync.add_argument("--loop", action="store_true", help=str(_lazy("chạy nền, tự thử lại")))
+        sync = sub.add_parser("sync", help=str(gettext_lazy("gửi thao tác chờ, tải dữ liệu mới")))
+        sync.add_argument(
+            "--loop", action="store_true", help=str(gettext_lazy("chạy nền, tự thử lại"))
+        )
         sync.add_argument("--interval", type=float, default=30.0)
-        sub.add_parser("status", help=str(_lazy("trạng thái đồng bộ của máy")))
+        sub.add_parser("status", help=str(gettext_lazy("trạng thái đồng bộ của máy")))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
