@@ -24,7 +24,7 @@ RESOLUTION_MAX = 2000
 def resolve(*, actor: User, conflict: Conflict, resolution: str) -> Conflict:
     """Settle a conflict once, saying what was done about it."""
     locked = (
-        Conflict.objects.select_for_update()
+        Conflict.objects.select_for_update(of=("self",))
         .select_related("point", "resolved_by")
         .get(pk=conflict.pk)
     )

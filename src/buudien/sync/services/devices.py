@@ -140,7 +140,7 @@ def enroll(*, code: str, label: str) -> tuple[Device, str]:
         raise _invalid_code()
     with transaction.atomic():
         found = (
-            EnrolmentCode.objects.select_for_update()
+            EnrolmentCode.objects.select_for_update(of=("self",))
             .select_related("point", "created_by")
             .filter(digest=digest(raw))
             .first()
@@ -237,7 +237,9 @@ def authenticate(*, device_id: str, secret: str) -> Device:
 @transaction.atomic
 def revoke(*, actor: User, device: Device) -> Device:
     """Revoke a laptop (lost, stolen, replaced): from now on its pushes and pulls are refused."""
-    locked = Device.objects.select_for_update().select_related("point").get(pk=device.pk)
+    locked = (
+        Device.objects.select_for_update(of=("self",)).select_related("point").get(pk=device.pk)
+    )
     require(actor, "sync.manage", Target(path=locked.point.path))
     if locked.revoked_at is not None:
         raise SyncError(
