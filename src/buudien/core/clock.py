@@ -23,6 +23,11 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def milliseconds(moment: dt.datetime) -> int:
+    """A moment as whole milliseconds since the epoch: how an operation's time travels."""
+    return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
+
+
 @contextmanager
 def at(moment: dt.datetime) -> Iterator[None]:
     """Inside, it is `moment`."""

@@ -103,6 +103,25 @@ class Kind:
         return out
 
 
+Fields = tuple[tuple[str, str, Any], ...]  # (argument or attribute, short key, default)
+
+
+def pack(source: Any, fields: Fields) -> dict[str, Any]:
+    """The fields of `source` (an object, or a call's keyword arguments) that differ from
+    their default, under their short keys: what travels is only what was said."""
+    out = {}
+    for attr, key, default in fields:
+        value = source.get(attr, default) if isinstance(source, dict) else getattr(source, attr)
+        if value != default:
+            out[key] = value
+    return out
+
+
+def unpack(data: dict[str, Any], fields: Fields) -> dict[str, Any]:
+    """The arguments back from their short keys, defaults where they were left out."""
+    return {attr: data.get(key, default) for attr, key, default in fields}
+
+
 _KINDS: dict[str, Kind] = {}
 _BY_CODE: dict[str, Kind] = {}
 
@@ -144,7 +163,7 @@ def operation_id(device_id: uuid.UUID, seq: int, at: dt.datetime) -> uuid.UUID:
     """The operation's UUIDv7: its time, and bits that follow from the device and number;
     the province computes it again from what travels, so it does not travel."""
     base = hashlib.sha256(device_id.bytes + seq.to_bytes(8, "big")).digest()
-    return uuids.derived(base, int(at.timestamp()) * 1000 + at.microsecond // 1000, 0)
+    return uuids.derived(base, clock.milliseconds(at), 0)
 
 
 # --- numbers given out inside an operation ----------------------------------------------

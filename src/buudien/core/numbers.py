@@ -98,10 +98,6 @@ def is_reserved(kind: str, value: int) -> bool:
     return NumberBlock.objects.filter(kind=kind, first__lte=value, last__gte=value).exists()
 
 
-def left(*, holder: uuid.UUID, kind: str) -> int:
-    return _left(holder, kind)
-
-
 def reserve_all(*, holder: uuid.UUID) -> dict[str, list[dict[str, int]]]:
     """Every kind's blocks for a device, refilled where low: what the laptop is sent."""
     return {kind: reserve(holder=holder, kind=kind) for kind in KINDS}

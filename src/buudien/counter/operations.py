@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from buudien.core import journal
-from buudien.core.journal import Applying, Flag, Kind
+from buudien.core.journal import Applying, Flag, Kind, pack, unpack
 from buudien.core.money import format_vnd
 from buudien.counter import basket, selectors
 from buudien.counter.services import ledger, sessions
@@ -43,6 +43,12 @@ _ENTRY = (
     ("settles", "se", ""),
     ("reference", "r", ""),
 )
+_ORDER = (
+    ("method", "m", "cash"),
+    ("cash_given", "g", None),
+    ("customer_name", "n", ""),
+    ("customer_phone", "p", ""),
+)
 _LINE = (
     ("kind", "t", SERVICE),
     ("service_code", "c", ""),
@@ -54,20 +60,6 @@ _LINE = (
     ("receiver", "v", "self"),
     ("receiver_id", "i", ""),
 )
-
-
-def pack(obj: Any, fields: tuple[tuple[str, str, Any], ...]) -> dict[str, Any]:
-    """The fields of `obj` that differ from their default, under their short keys."""
-    out = {}
-    for attr, key, default in fields:
-        value = getattr(obj, attr)
-        if value != default:
-            out[key] = value
-    return out
-
-
-def unpack(data: dict[str, Any], fields: tuple[tuple[str, str, Any], ...]) -> dict[str, Any]:
-    return {attr: data.get(key, default) for attr, key, default in fields}
 
 
 def session_of(ctx: Applying, pk: Any) -> CounterSession:
@@ -176,15 +168,7 @@ def _encode_checkout(kw: dict[str, Any], result: Any) -> dict[str, Any]:
         "k": order.idempotency_key,
         "l": [pack(line, _LINE) for line in order.lines],
     }
-    for attr, key, default in (
-        ("method", "m", "cash"),
-        ("cash_given", "g", None),
-        ("customer_name", "n", ""),
-        ("customer_phone", "p", ""),
-    ):
-        if getattr(order, attr) != default:
-            out[key] = getattr(order, attr)
-    return out
+    return out | pack(order, _ORDER)
 
 
 def _settled_meanwhile(lines: list[BasketLine], receipts: list[str], ctx: Applying) -> list[int]:

@@ -37,14 +37,11 @@ def _encode_intake(kw: dict[str, Any], result: Any) -> dict[str, Any]:
         "pr": kw["procedure"].code,
         "d": [[d.required_id, d.name, d.form, d.count] for d in kw["documents"]],
     }
-    for attr, key, default in _INTAKE:
-        if kw.get(attr, default) != default:
-            out[key] = kw[attr]
-    return out
+    return out | journal.pack(kw, _INTAKE)
 
 
 def _apply_intake(p: dict[str, Any], ctx: Applying) -> Any:
-    values = {attr: p.get(key, default) for attr, key, default in _INTAKE}
+    values = journal.unpack(p, _INTAKE)
     return intake(
         clerk=ctx.user,
         session=counter_selectors.shift_at(unit_id=ctx.point_id, pk=p["s"]),

@@ -51,16 +51,11 @@ def clash(ref: str, second_receipt: str) -> Flag | None:
     )
 
 
+_PAY = (("receiver", "v", "self"), ("receiver_id", "i", ""), ("idempotency_key", "k", ""))
+
+
 def _encode_pay(kw: dict[str, Any], result: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"l": kw["payout"].pk, "s": str(kw["session"].pk)}
-    for attr, key, default in (
-        ("receiver", "v", "self"),
-        ("receiver_id", "i", ""),
-        ("idempotency_key", "k", ""),
-    ):
-        if kw.get(attr, default) != default:
-            out[key] = kw[attr]
-    return out
+    return {"l": kw["payout"].pk, "s": str(kw["session"].pk)} | journal.pack(kw, _PAY)
 
 
 def _apply_pay(p: dict[str, Any], ctx: Applying) -> Any:

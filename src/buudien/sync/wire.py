@@ -18,6 +18,7 @@ import zstandard
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buudien.core import clock
 from buudien.core.errors import DomainError
 
 CONTENT_TYPE = "application/x-buudien+zstd"
@@ -65,16 +66,12 @@ class WireOp:
     payload: dict[str, Any]
 
 
-def _ms(moment: dt.datetime) -> int:
-    return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
-
-
 def encode_ops(ops: list[WireOp], *, backlog: int) -> bytes:
     """A batch: [seq step, kind, ms step, actor or 0 when the same, payload] per operation."""
     rows: list[list[Any]] = []
     seq, ms, actor = 0, 0, ""
     for op in ops:
-        now_ms = _ms(op.at)
+        now_ms = clock.milliseconds(op.at)
         rows.append(
             [op.seq - seq, op.code, now_ms - ms, 0 if op.actor == actor else op.actor, op.payload]
         )

@@ -31,7 +31,7 @@ class Transient(Exception):
     """The province could not answer now (a locked database): the point tries again."""
 
 
-def _refused(op: wire.WireOp, message: str, code: str) -> DomainError:
+def _refused(message: str, code: str) -> DomainError:
     return DomainError(message, code=code)  # type: ignore[arg-type]
 
 
@@ -39,7 +39,6 @@ def _user(device: Device, op: wire.WireOp) -> tuple[Any, bool]:
     user, active = _found_user(op.actor) if op.actor else (None, False)
     if user is None or user.home_unit_id != device.point_id:
         raise _refused(
-            op,
             _("Người dùng «%(u)s» không thuộc điểm của máy này.") % {"u": op.actor[:40]},
             "sync.unknown_user",
         )
@@ -104,7 +103,7 @@ def _conflicts(record: AppliedOperation, device: Device, flags: list[Flag]) -> N
 def _apply(device: Device, op: wire.WireOp) -> AppliedOperation:
     kind = journal.kind_by_code(op.code)
     if kind is None:
-        raise _refused(op, _("Loại thao tác không biết: %(k)s.") % {"k": op.code[:8]}, "sync.kind")
+        raise _refused(_("Loại thao tác không biết: %(k)s.") % {"k": op.code[:8]}, "sync.kind")
     user, active = _user(device, op)
     ctx = Applying(
         device_id=device.pk,
