@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "buudien.reports",
     "buudien.dossiers",
     "buudien.payouts",
+    "buudien.mail",
     "buudien.sync",
 ]
 

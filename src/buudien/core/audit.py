@@ -24,7 +24,7 @@ ID_FIELDS = {
     "receiver_id",
     "account_no",
 }
-PHONE_FIELDS = {"phone", "customer_phone", "clerk_phone", "to"}
+PHONE_FIELDS = {"phone", "customer_phone", "clerk_phone", "to", "sender_phone", "receiver_phone"}
 
 
 def mask_personal(data: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     UNIT_PARENT_INVALID = "network.unit_parent_invalid"
     UNIT_STATUS_INVALID = "network.unit_status_invalid"
     THROTTLED = "core.throttled"
+    S10_INVALID = "core.s10_invalid"
 
 
 # The HTTP status of a code is read off its last word, so each app's codes follow one rule.

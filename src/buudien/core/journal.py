@@ -268,3 +268,14 @@ def operation(name: str) -> Callable[[F_], F_]:
 
 def pending(limit: int) -> list[Operation]:
     return list(Operation.objects.filter(state=Operation.State.PENDING).order_by("seq")[:limit])
+
+
+def recording_device() -> str:
+    """Which device made an operation: this laptop ("point:<id>") or the web ("web"); the
+    province, applying a laptop's operation, gets the laptop's name back."""
+
+    def make() -> str:
+        device = point_device()
+        return f"point:{device.pk}" if device is not None else "web"
+
+    return number("device", make)

@@ -18,8 +18,9 @@ from buudien.core.models import NumberBlock
 # kind: (the numbers it draws from, a block's size). Dossier codes end in six digits;
 # blocks are handed out from the top down, away from the province's random draws.
 # A shift's series is needed only unique per point and day, so a laptop uses its one block
-# of shift series again every day (as many shifts a day as the block holds).
-KINDS = {"dossier": (10**6 - 1, 500), "shift": (36**3 - 1, 20)}
+# of shift series again every day (as many shifts a day as the block holds). S10 serials are
+# shared by every service's two letters, so an id is unique whatever its letters.
+KINDS = {"dossier": (10**6 - 1, 500), "shift": (36**3 - 1, 20), "s10": (10**8 - 1, 1000)}
 LOW = 0.5  # refill when less than half of what a device holds is left
 
 

@@ -391,3 +391,44 @@ class UnitMonthRollup(models.Model):
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+class Customer(BaseModel):
+    """One customer record shared by mail, collections and the market: a person, an agency,
+    a shop or an OCOP producer; contract customers are billed and counted apart."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Cá nhân")
+        AGENCY = "agency", _("Cơ quan, tổ chức")
+        SHOP = "shop", _("Cửa hàng, doanh nghiệp")
+        OCOP = "ocop", _("Chủ thể OCOP")
+
+    name = models.CharField(_("tên khách hàng"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    phone = models.CharField(_("điện thoại"), max_length=10, blank=True, db_index=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    unit = models.ForeignKey(
+        "network.PostUnit",
+        verbose_name=_("đơn vị quản lý"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contract_no = models.CharField(_("số hợp đồng"), max_length=40, blank=True)
+    search_text = models.CharField(max_length=400, blank=True, db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+        verbose_name = _("khách hàng")
+        verbose_name_plural = _("khách hàng")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["unit", "phone"], condition=~models.Q(phone=""), name="customer_phone_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = build_search_text(self.name, self.phone, self.contract_no)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

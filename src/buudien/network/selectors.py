@@ -519,3 +519,31 @@ def units_by_code(*, user: Actor, codes: Collection[str]) -> dict[str, PostUnit]
 def area_classes() -> dict[str, str]:
     """The hardship classes of a commune point's area, value to label."""
     return {value: str(label) for value, label in CommunePointProfile.AreaClass.choices}
+
+
+def delivering_point(*, commune_code: int) -> PostUnit | None:
+    """The open commune point that delivers in a commune, if the network has one there. Not
+    scoped: mail is routed to a commune whoever accepted it."""
+    return (
+        PostUnit.objects.filter(kind=PostUnit.Kind.COMMUNE_POINT, commune_id=commune_code)
+        .exclude(status=PostUnit.Status.CLOSED)
+        .order_by("code")
+        .first()
+    )
+
+
+def province_code_of(unit: PostUnit) -> int | None:
+    """The administrative province a unit lies in: its own commune's, else the nearest
+    commune found in its subtree (an area or office post has none of its own)."""
+    if unit.commune_id is not None:
+        return Commune.objects.filter(code=unit.commune_id).values_list("province_id", flat=True).first()
+    below = (
+        PostUnit.objects.filter(path__startswith=unit.path, commune__isnull=False)
+        .values_list("commune__province_id", flat=True)
+        .first()
+    )
+    return below
+
+
+def commune(*, code: int) -> Commune | None:
+    return Commune.objects.filter(code=code).select_related("province").first()

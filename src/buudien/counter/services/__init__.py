@@ -17,7 +17,12 @@ from buudien.counter.services.ledger import (
     reverse_entry,
 )
 from buudien.counter.services.rollups import add_to_rollups, rebuild_rollups
-from buudien.counter.services.sessions import approve_discrepancy, close_session, open_session
+from buudien.counter.services.sessions import (
+    approve_discrepancy,
+    check_session,
+    close_session,
+    open_session,
+)
 
 __all__ = [
     "MAX_ENTRY_AMOUNT",
@@ -32,6 +37,7 @@ __all__ = [
     "Source",
     "add_to_rollups",
     "approve_discrepancy",
+    "check_session",
     "checkout",
     "close_session",
     "compute",
