@@ -8,6 +8,7 @@ from buudien.api import api
 from buudien.core import views as core_views
 from buudien.core.permissions import public
 from buudien.dossiers import views as dossier_views
+from buudien.mail.views import public as mail_public
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,8 +22,10 @@ urlpatterns = [
     path("reports/", include("buudien.reports.urls")),
     path("dossiers/", include("buudien.dossiers.urls")),
     path("payouts/", include("buudien.payouts.urls")),
+    path("mail/", include("buudien.mail.urls")),
     path("sync/", include("buudien.sync.urls")),
     path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
+    *mail_public.urlpatterns,
     path("device/", include("buudien.sync.device_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,7 @@
+"""The mail API: public."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["mail"])
