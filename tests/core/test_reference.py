@@ -139,13 +139,17 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
     again = reference.load()
     assert first == {
         "network.partners": 11,
-        "counter.services": 20,
-        "counter.tariffs": 21,
+        "counter.services": 22,
+        "counter.tariffs": 23,
         "plans.indicators": 19,
         "dossiers.holidays": 60,
         "dossiers.procedures": 42,
         "dossiers.documents": 113,
         "payouts.programmes": 3,
+        "mail.regions": 34,
+        "mail.services": 5,
+        "mail.bands": 75,
+        "mail.extras": 4,
     }
     assert all((o.created, o.updated, o.unchanged) == (0, 0, first[o.name]) for o in again)
 

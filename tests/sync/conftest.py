@@ -49,6 +49,9 @@ def offline(device: Device, at: dt.datetime) -> Iterator[list[wire.WireOp]]:
     captured: list[wire.WireOp] = []
     from django.db import transaction
 
+    # The S10 serials the province reserved for this laptop (kept at the province).
+    s10_blocks = numbers.reserve(holder=device.pk, kind="s10")
+
     with transaction.atomic():
         PointDevice.objects.create(
             id=device.pk,
@@ -64,6 +67,7 @@ def offline(device: Device, at: dt.datetime) -> Iterator[list[wire.WireOp]]:
             blocks=[{"first": 900_000 + device.last_seq, "last": 900_400}],
         )
         numbers.keep(holder=device.pk, kind="shift", blocks=[{"first": 1296, "last": 1315}])
+        numbers.keep(holder=device.pk, kind="s10", blocks=s10_blocks)
         journal.forget_device()
         try:
             with clock.at(at):

@@ -270,7 +270,9 @@ class MailRoute(BaseModel):
     name = models.CharField(_("tên tuyến"), max_length=200)
     tier = models.PositiveSmallIntegerField(_("cấp"), choices=[(1, "1"), (2, "2"), (3, "3")])
     origin = models.ForeignKey(
-        "network.PostUnit", verbose_name=_("đơn vị đầu tuyến"), on_delete=models.PROTECT,
+        "network.PostUnit",
+        verbose_name=_("đơn vị đầu tuyến"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     departs = models.TimeField(_("giờ xuất phát"))
@@ -335,9 +337,7 @@ class Bag(BaseModel):
 
     number = models.CharField(_("số túi"), max_length=32, unique=True)
     origin = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
-    destination = models.ForeignKey(
-        "network.PostUnit", on_delete=models.PROTECT, related_name="+"
-    )
+    destination = models.ForeignKey("network.PostUnit", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     trip = models.ForeignKey(
         Trip, null=True, blank=True, on_delete=models.PROTECT, related_name="bags"
@@ -348,7 +348,9 @@ class Bag(BaseModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
-    items = models.ManyToManyField(PostalItem, through="BagItem", related_name="bags")
+    items: models.ManyToManyField[PostalItem, BagItem] = models.ManyToManyField(
+        PostalItem, through="BagItem", related_name="bags"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at"]
@@ -368,6 +370,9 @@ class BagItem(models.Model):
             models.UniqueConstraint(fields=["bag", "item"], name="item_once_in_bag"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.bag_id}: {self.item_id}"
+
 
 class MailDay(models.Model):
     """What one unit sent and received on one day by service: what the reports read."""
@@ -385,6 +390,9 @@ class MailDay(models.Model):
             models.UniqueConstraint(fields=["unit", "day", "service"], name="mail_day_once"),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.service_id}"
 
 
 class OrdinaryBatch(BaseModel):
@@ -406,3 +414,6 @@ class OrdinaryBatch(BaseModel):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.direction} {self.count}"

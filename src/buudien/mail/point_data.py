@@ -1,12 +1,13 @@
 """What a commune point's laptop needs of mail: the postal services, their bands and extras,
-the regions, the routes that stop at the point, and the items it is to deliver."""
+the regions, the routes that stop at the point, and the items it is to deliver or holds."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from buudien.core import point_data
 from buudien.core.point_data import Rows, Section
@@ -23,6 +24,7 @@ from buudien.mail.models import (
 )
 
 OPEN = (Status.ARRIVED, Status.OUT_FOR_DELIVERY, Status.FAILED)
+FINAL = (Status.DELIVERED, Status.RETURNED)
 
 
 def _tariffs(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
@@ -35,33 +37,47 @@ def _tariffs(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
 
 
 def _routes(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
-    stopping = RouteStop.objects.filter(unit_id=point_id).values("route_id")
-    routes = MailRoute.objects.filter(pk__in=stopping)
-    return [routes, RouteStop.objects.filter(route__in=routes)]
+    """The routes that stop at the point, with that stop (the laptop holds no other point)."""
+    stopping = RouteStop.objects.filter(unit_id=point_id)
+    return [MailRoute.objects.filter(pk__in=stopping.values("route_id")), stopping]
 
 
-def _to_deliver(point_id: uuid.UUID) -> QuerySet[PostalItem]:
-    return PostalItem.objects.filter(destination_id=point_id, status__in=OPEN)
+def _here(point_id: uuid.UUID) -> QuerySet[PostalItem]:
+    """The items the point is to deliver, and those it holds to send on or hand back."""
+    return PostalItem.objects.filter(
+        Q(destination_id=point_id, status__in=OPEN)
+        | Q(current_unit_id=point_id, status__in=Status.values)
+    ).exclude(status__in=FINAL)
 
 
-def _without_customer(row: dict[str, Any]) -> dict[str, Any]:
-    # The sender's customer record stays at the province.
-    row["fields"]["customer"] = None
+def _at_the_point(point_id: uuid.UUID) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An item as the laptop keeps it: here. The laptop holds only its own units and users,
+    so another unit it came from or goes to, the clerk who took it in and the sender's
+    customer record stay at the province."""
+    here = str(point_id)
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        fields = row["fields"]
+        for name in ("origin", "destination"):
+            if str(fields[name]) != here:
+                fields[name] = None
+        fields.update(current_unit=here, customer=None, accepted_by=None)
+        return row
+
+    return shape
+
+
+def _event_here(row: dict[str, Any]) -> dict[str, Any]:
+    fields = row["fields"]
+    fields["actor"] = None
+    fields["unit"] = None  # its place's name is kept in `place`
     return row
 
 
 def _items(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
     return [
-        Rows(_to_deliver(point_id), _without_customer),
-        TrackingEvent.objects.filter(item__in=_to_deliver(point_id)),
-    ]
-
-
-def _people(point_id: uuid.UUID) -> list[QuerySet[Any]]:
-    items = _to_deliver(point_id)
-    return [
-        items.exclude(accepted_by=None).values("accepted_by_id"),
-        TrackingEvent.objects.filter(item__in=items, actor__isnull=False).values("actor_id"),
+        Rows(_here(point_id), _at_the_point(point_id)),
+        Rows(TrackingEvent.objects.filter(item__in=_here(point_id)), _event_here),
     ]
 
 
@@ -69,5 +85,5 @@ def register() -> None:
     point_data.register(
         Section(name="mail.tariffs", order=40, rows=_tariffs),
         Section(name="mail.routes", order=45, rows=_routes),
-        Section(name="mail.to_deliver", order=75, rows=_items, mutable=True, people=_people),
+        Section(name="mail.to_deliver", order=75, rows=_items, mutable=True),
     )

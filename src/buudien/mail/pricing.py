@@ -41,9 +41,9 @@ def zone_between(from_province: int | None, to_province: int | None) -> str:
 
 
 def _bands(service: PostalService, zone: str, day: dt.date) -> list[WeightBand]:
-    latest = WeightBand.objects.filter(
-        service=service, zone=zone, valid_from__lte=day
-    ).aggregate(d=Max("valid_from"))["d"]
+    latest = WeightBand.objects.filter(service=service, zone=zone, valid_from__lte=day).aggregate(
+        d=Max("valid_from")
+    )["d"]
     if latest is None:
         raise MailError(
             _("Dịch vụ %(service)s chưa có bảng cước vùng «%(zone)s» áp dụng ngày %(day)s.")

@@ -24,5 +24,7 @@ SETS = [
         key=("service", "zone", "valid_from", "up_to_g"),
         refs={"service": ("mail.PostalService", "code")},
     ),
-    ModelSet(name="mail.extras", file=DATA / "extras.json", model=Extra, key=("code", "valid_from")),
+    ModelSet(
+        name="mail.extras", file=DATA / "extras.json", model=Extra, key=("code", "valid_from")
+    ),
 ]

@@ -23,10 +23,10 @@ def _ancestry(point_id: uuid.UUID) -> list[str]:
 
 def _units(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
     units = PostUnit.objects.filter(path__in=_ancestry(point_id))
-    provinces = Commune.objects.filter(code__in=units.values("commune_id")).values("province_id")
+    # Every commune of the country: the point addresses mail to any of them.
     return [
-        Province.objects.filter(code__in=provinces),
-        Commune.objects.filter(province_id__in=provinces),
+        Province.objects.all(),
+        Commune.objects.all(),
         units,
         CommunePointProfile.objects.filter(unit_id=point_id),
     ]

@@ -536,13 +536,16 @@ def province_code_of(unit: PostUnit) -> int | None:
     """The administrative province a unit lies in: its own commune's, else the nearest
     commune found in its subtree (an area or office post has none of its own)."""
     if unit.commune_id is not None:
-        return Commune.objects.filter(code=unit.commune_id).values_list("province_id", flat=True).first()
-    below = (
+        return (
+            Commune.objects.filter(code=unit.commune_id)
+            .values_list("province_id", flat=True)
+            .first()
+        )
+    return (
         PostUnit.objects.filter(path__startswith=unit.path, commune__isnull=False)
         .values_list("commune__province_id", flat=True)
         .first()
     )
-    return below
 
 
 def commune(*, code: int) -> Commune | None:

@@ -126,9 +126,10 @@ def _new_s10(prefix: str) -> str:
     while True:
         drawn = secrets.randbelow(10**8)
         made = s10.make(prefix, drawn)
-        if not numbers.is_reserved("s10", drawn) and not PostalItem.objects.filter(
-            s10=made
-        ).exists():
+        if (
+            not numbers.is_reserved("s10", drawn)
+            and not PostalItem.objects.filter(s10=made).exists()
+        ):
             return made
 
 

@@ -23,8 +23,12 @@ def count(*, unit_id: Any, day: dt.date, service_id: str, **deltas: int) -> None
     MailDay.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in deltas.items()})
 
 
-def _add(totals: dict[tuple[Any, dt.date, str], dict[str, int]], key: tuple[Any, Any, Any],
-         field: str, n: int) -> None:
+def _add(
+    totals: dict[tuple[Any, dt.date, str], dict[str, int]],
+    key: tuple[Any, Any, Any],
+    field: str,
+    n: int,
+) -> None:
     unit, day, service = key
     if unit is None or day is None:
         return

@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 
 S = Status
 NEXT: dict[str, frozenset[str]] = {
-    S.ACCEPTED: frozenset({S.BAGGED, S.DISPATCHED, S.ARRIVED, S.OUT_FOR_DELIVERY, S.DELIVERED,
-                           S.RETURNING}),
+    S.ACCEPTED: frozenset(
+        {S.BAGGED, S.DISPATCHED, S.ARRIVED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING}
+    ),
     S.BAGGED: frozenset({S.DISPATCHED, S.ARRIVED}),
     S.DISPATCHED: frozenset({S.ARRIVED}),
-    S.ARRIVED: frozenset({S.BAGGED, S.DISPATCHED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING,
-                          S.FAILED}),
+    S.ARRIVED: frozenset(
+        {S.BAGGED, S.DISPATCHED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING, S.FAILED}
+    ),
     S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.FAILED}),
     S.FAILED: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING}),
     S.RETURNING: frozenset({S.BAGGED, S.DISPATCHED, S.ARRIVED, S.RETURNED}),
@@ -63,10 +65,11 @@ def _check_step(item: PostalItem, status: str, reason: str) -> None:
 
 def _count(item: PostalItem, status: str, unit: PostUnit | None, at: dt.datetime) -> None:
     day = timezone.localtime(at).date()
-    if status == S.ARRIVED and unit is not None and unit.pk == item.destination_id:
-        if item.received_on is None:
-            item.received_on = day
-            rollups.count(unit_id=unit.pk, day=day, service_id=item.service_id, received=1)
+    unit_id = unit.pk if unit is not None else None
+    arrived = status == S.ARRIVED and item.received_on is None
+    if arrived and unit_id is not None and unit_id == item.destination_id:
+        item.received_on = day
+        rollups.count(unit_id=unit_id, day=day, service_id=item.service_id, received=1)
     if status == S.DELIVERED and item.destination_id is not None:
         on_time = int(item.due_on is None or day <= item.due_on)
         rollups.count(
@@ -80,7 +83,7 @@ def _count(item: PostalItem, status: str, unit: PostUnit | None, at: dt.datetime
 
 @journal.operation("mail.record_event")
 @transaction.atomic
-def record_event(  # noqa: PLR0913 - an event is these facts, each named
+def record_event(
     *,
     item: PostalItem,
     actor: User,
