@@ -250,6 +250,7 @@ BUUDIEN_DEMO_STEPS = [
     "buudien.counter.demo.build",
     "buudien.dossiers.demo.build",
     "buudien.payouts.demo.build",
+    "buudien.mail.demo.build",
     "buudien.plans.demo.build",  # its plans follow the outcome of the years before
     "buudien.core.bulk.analyze",  # last: the planner's statistics of the loaded tables
 ]

@@ -27,6 +27,10 @@ from tests.access import (
     cases_core,
     cases_counter,
     cases_dossiers,
+    cases_mail_counter,
+    cases_mail_delivery,
+    cases_mail_network,
+    cases_mail_public,
     cases_network,
     cases_payouts,
     cases_plans,
@@ -46,6 +50,10 @@ MODULES = [
     cases_dossiers,
     cases_payouts,
     cases_sync,
+    cases_mail_counter,
+    cases_mail_delivery,
+    cases_mail_network,
+    cases_mail_public,
 ]
 CASES: dict[str, Case] = {}
 for _module in MODULES:

@@ -141,7 +141,7 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
         "network.partners": 11,
         "counter.services": 22,
         "counter.tariffs": 23,
-        "plans.indicators": 19,
+        "plans.indicators": 25,
         "dossiers.holidays": 60,
         "dossiers.procedures": 42,
         "dossiers.documents": 113,
@@ -158,7 +158,7 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
 def test_the_command_prints_what_each_set_did() -> None:
     out = io.StringIO()
     call_command("load_reference", "--only", "plans.indicators", stdout=out)
-    assert out.getvalue().startswith("plans.indicators v2: 19 bản ghi — 19 mới")
+    assert out.getvalue().startswith("plans.indicators v3: 25 bản ghi — 25 mới")
     with pytest.raises(CommandError, match="Không có tập danh mục"):
         call_command("load_reference", "--only", "plans.chitieu", stdout=out)
 

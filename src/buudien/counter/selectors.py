@@ -9,12 +9,14 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
+from buudien.core.permissions import require
 from buudien.core.roles import Role
 from buudien.core.scoping import Actor, scoped, scoped_by_unit
-from buudien.core.text import fold
+from buudien.core.text import fold, search_terms
 from buudien.counter.models import (
     CounterSession,
     CounterTransaction,
+    Customer,
     DailyRollup,
     LedgerEntry,
     MonthlyRollup,
@@ -348,3 +350,32 @@ def shift_at(*, unit_id: Any, pk: Any) -> CounterSession:
     if found is None:
         raise NotFound(_("Không tìm thấy ca làm việc."))
     return found
+
+
+def customers(
+    user: Actor, query: str = "", kind: str = "", *, unit: Any = None
+) -> QuerySet[Customer]:
+    """Customers of the units in the user's scope (or of one unit), by accent-free name,
+    phone or contract number, and kind."""
+    require(user, "mail.customers")
+    qs = scoped_by_unit(Customer.objects.select_related("unit"), user, unit_field="unit")
+    for term in search_terms(query or ""):
+        qs = qs.filter(search_text__contains=term)
+    if kind in Customer.Kind.values:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("name", "pk")
+
+
+def customer(user: Actor, pk: Any) -> Customer:
+    """One customer in the user's scope; any other is "not found"."""
+    found = customers(user).filter(pk=pk).first() if _is_uuid(pk) else None
+    if found is None:
+        raise NotFound(_("Không tìm thấy khách hàng này trong phạm vi của bạn."))
+    return found
+
+
+def customer_kinds() -> list[tuple[str, str]]:
+    """The kinds of customer, value and label, for pick lists."""
+    return [(str(v), str(label)) for v, label in Customer.Kind.choices]

@@ -18,6 +18,9 @@ class MailCode(StrEnum):
     BAG_INVALID = "mail.bag_invalid"
     ROUTE_INVALID = "mail.route_invalid"
     STALE = "mail.stale"
+    BAG_ALREADY_SETTLED = "mail.bag_already_settled"
+    TRIP_CONFLICT = "mail.trip_conflict"
+    TRIP_ALREADY_SETTLED = "mail.trip_already_settled"
 
 
 class MailError(DomainError):

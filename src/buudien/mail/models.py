@@ -192,6 +192,8 @@ class PostalItem(BaseModel):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.ACCEPTED
     )
+    # On its way back to the sender: arrivals no longer count as received mail.
+    is_return = models.BooleanField(_("chuyển hoàn"), default=False)
     accepted_at = models.DateTimeField(_("nhận gửi lúc"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -250,7 +252,7 @@ class TrackingEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    device = models.CharField(_("thiết bị"), max_length=40, blank=True)
+    device = models.CharField(_("thiết bị"), max_length=64, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     class Meta:

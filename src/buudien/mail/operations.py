@@ -1,16 +1,24 @@
-"""How mail travels from a point's laptop (point mode): acceptance and events."""
+"""How mail travels from a point's laptop (point mode): acceptance, events, delivery and
+COD, arrivals from outside the province, bags."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buudien.core import journal
 from buudien.core.journal import Applying, Kind
 from buudien.counter import selectors as counter_selectors
 from buudien.mail.models import PostalItem
+from buudien.mail.selectors import bags as bag_selectors
+from buudien.mail.services import bags, delivery
 from buudien.mail.services.acceptance import ItemIn, accept
 from buudien.mail.services.tracking import record_event
 from buudien.network import selectors as network_selectors
+
+if TYPE_CHECKING:
+    from buudien.counter.models import CounterSession
+    from buudien.mail.models import Bag
+    from buudien.network.models import PostUnit
 
 _ITEM = (
     ("service_code", "sv", ""),
@@ -76,8 +84,129 @@ def _apply_event(p: dict[str, Any], ctx: Applying) -> Any:
     )
 
 
+def _shift(p: dict[str, Any], ctx: Applying) -> CounterSession:
+    return counter_selectors.shift_at(unit_id=ctx.point_id, pk=p["s"])
+
+
+def _encode_deliver(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"i": kw["item"].s10, "s": str(kw["session"].pk)}
+    return out | journal.pack(kw, _DELIVER)
+
+
+_DELIVER = (("receiver_name", "to", ""), ("proof", "pf", ""), ("cod_collected", "cod", None))
+
+
+def _apply_deliver(p: dict[str, Any], ctx: Applying) -> Any:
+    return delivery.deliver(
+        item=PostalItem.objects.get(s10=p["i"]),
+        clerk=ctx.user,
+        session=_shift(p, ctx),
+        **journal.unpack(p, _DELIVER),
+    )
+
+
+def _encode_pay(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    return {"i": kw["item"].s10, "s": str(kw["session"].pk)}
+
+
+def _apply_pay(p: dict[str, Any], ctx: Applying) -> Any:
+    return delivery.pay_cod(
+        item=PostalItem.objects.get(s10=p["i"]), clerk=ctx.user, session=_shift(p, ctx)
+    )
+
+
+_INBOUND = (
+    ("s10", "i", ""),
+    ("service_code", "sv", ""),
+    ("receiver_name", "rn", ""),
+    ("receiver_address", "ra", ""),
+    ("receiver_commune", "rc", 0),
+    ("receiver_hamlet", "rh", ""),
+    ("weight_g", "w", 0),
+    ("cod_amount", "cod", 0),
+    ("sender_name", "sn", ""),
+)
+
+
+def _encode_inbound(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    return {"u": kw["unit"].code} | journal.pack(kw, _INBOUND)
+
+
+def _apply_inbound(p: dict[str, Any], ctx: Applying) -> Any:
+    return delivery.receive_inbound(
+        actor=ctx.user,
+        unit=network_selectors.unit_by_code(ctx.user, p["u"]),
+        **journal.unpack(p, _INBOUND),
+    )
+
+
+_DELIVERY_KINDS = (
+    Kind("mail.deliver", "md", _encode_deliver, _apply_deliver),
+    Kind("mail.pay_cod", "mp", _encode_pay, _apply_pay),
+    Kind("mail.receive_inbound", "mi", _encode_inbound, _apply_inbound),
+)
+
+
+def _unit(ctx: Applying, code: str) -> PostUnit:
+    return network_selectors.unit_by_code(ctx.user, code)
+
+
+def _bag(ctx: Applying, number: str) -> Bag:
+    return bag_selectors.bag(ctx.user, number)
+
+
+_BAG_KINDS = (
+    Kind(
+        "mail.open_bag",
+        "mbo",
+        lambda kw, r: {"o": kw["origin"].code, "d": kw["destination"].code},
+        lambda p, ctx: bags.open_bag(
+            actor=ctx.user,
+            origin=_unit(ctx, p["o"]),
+            destination=bag_selectors.destination(_unit(ctx, p["o"]), p["d"]),
+        ),
+    ),
+    Kind(
+        "mail.add_to_bag",
+        "mba",
+        lambda kw, r: {"b": kw["bag"].number, "i": kw["s10"]},
+        lambda p, ctx: bags.add_to_bag(actor=ctx.user, bag=_bag(ctx, p["b"]), s10=p["i"]),
+    ),
+    Kind(
+        "mail.remove_from_bag",
+        "mbr",
+        lambda kw, r: {"b": kw["bag"].number, "i": kw["s10"]},
+        lambda p, ctx: bags.remove_from_bag(actor=ctx.user, bag=_bag(ctx, p["b"]), s10=p["i"]),
+    ),
+    Kind(
+        "mail.close_bag",
+        "mbc",
+        lambda kw, r: {"b": kw["bag"].number},
+        lambda p, ctx: bags.close_bag(actor=ctx.user, bag=_bag(ctx, p["b"])),
+    ),
+    Kind(
+        "mail.dispatch_bag",
+        "mbd",
+        lambda kw, r: {"b": kw["bag"].number, "t": str(kw["trip"].pk)},
+        lambda p, ctx: bags.dispatch_bag(
+            actor=ctx.user,
+            bag=_bag(ctx, p["b"]),
+            trip=bag_selectors.trip(ctx.user, p["t"]).trip,
+        ),
+    ),
+    Kind(
+        "mail.receive_bag",
+        "mbv",
+        lambda kw, r: {"b": kw["bag"].number},
+        lambda p, ctx: bags.receive_bag(actor=ctx.user, bag=_bag(ctx, p["b"])),
+    ),
+)
+
+
 def register() -> None:
     journal.register(
         Kind("mail.accept", "ma", _encode_accept, _apply_accept, phones=frozenset({"sp", "rp"})),
         Kind("mail.record_event", "me", _encode_event, _apply_event),
+        *_DELIVERY_KINDS,
+        *_BAG_KINDS,
     )

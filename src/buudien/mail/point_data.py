@@ -3,13 +3,14 @@ the regions, the routes that stop at the point, and the items it is to deliver o
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from buudien.core import point_data
+from buudien.core import clock, point_data
 from buudien.core.point_data import Rows, Section
 from buudien.mail.models import (
     Extra,
@@ -20,6 +21,7 @@ from buudien.mail.models import (
     RouteStop,
     Status,
     TrackingEvent,
+    Trip,
     WeightBand,
 )
 
@@ -37,9 +39,12 @@ def _tariffs(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
 
 
 def _routes(point_id: uuid.UUID) -> list[QuerySet[Any] | Rows]:
-    """The routes that stop at the point, with that stop (the laptop holds no other point)."""
+    """The routes that stop at the point, with that stop (the laptop holds no other point),
+    and their trips from yesterday on: a bag leaves the point on one of them."""
     stopping = RouteStop.objects.filter(unit_id=point_id)
-    return [MailRoute.objects.filter(pk__in=stopping.values("route_id")), stopping]
+    routes = MailRoute.objects.filter(pk__in=stopping.values("route_id"))
+    since = clock.today() - dt.timedelta(days=1)
+    return [routes, stopping, Trip.objects.filter(route__in=routes, day__gte=since)]
 
 
 def _here(point_id: uuid.UUID) -> QuerySet[PostalItem]:

@@ -550,3 +550,9 @@ def province_code_of(unit: PostUnit) -> int | None:
 
 def commune(*, code: int) -> Commune | None:
     return Commune.objects.filter(code=code).select_related("province").first()
+
+
+def unit_keys_under(path: str) -> QuerySet[PostUnit, Any]:
+    """The keys of the units at or below a path, as a subquery (`pk__in=`). Not scoped: the
+    caller has decided the path is the user's to see."""
+    return PostUnit.objects.filter(path__startswith=path).values("pk")

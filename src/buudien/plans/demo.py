@@ -40,6 +40,10 @@ MANUAL = {
     "QUY_LUONG": (0.25, 1.12),
 }
 NEW_PARTICIPANTS = "BHXH_TN"  # people enrolled in voluntary social insurance, a month
+# The demo holds the last 365 days of mail, so only this year has mail plans: the whole year
+# at the pace so far, over how far it ends from its plan; the on-time rate's plan is 95%.
+MAIL_ATTAINMENT = {"BC_DI": 0.96, "BC_DEN": 1.03}
+DELIVERED, ON_TIME, ON_TIME_PLAN = "BC_PHAT", "BC_PHAT_DUNG_HAN", 0.95
 
 
 def _millions(value: float) -> int:
@@ -87,6 +91,37 @@ def _other_plans(actor: User, province: Any, year: int, today: dt.date) -> None:
         if target > 0:
             services.set_plan(actor=actor, unit=province, indicator=ind, year=year, target=target)
             services.allocate(actor=actor, parent=province, indicator=ind, year=year)
+
+
+def _mail_plans(actor: User, province: Any, year: int, today: dt.date) -> None:
+    """Items sent and received for the province and its areas; delivered and delivered on
+    time for the province (their ratio is the on-time rate)."""
+    months = _months_ended(year, today)
+    if year != today.year or not months:
+        return
+    codes = (*MAIL_ATTAINMENT, DELIVERED, ON_TIME)
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    so_far = _figures(actor, province, Period(year, "ytd", months[-1]), list(inds))
+    pace = {code: so_far[code] * 12 / len(months) for code in inds}
+    for code, attainment in MAIL_ATTAINMENT.items():
+        target = round(pace.get(code, 0) / attainment)
+        if code in inds and target > 0:
+            services.set_plan(
+                actor=actor, unit=province, indicator=inds[code], year=year, target=target
+            )
+            services.allocate(actor=actor, parent=province, indicator=inds[code], year=year)
+    delivered = round(pace.get(DELIVERED, 0))
+    if delivered > 0 and ON_TIME in inds:
+        services.set_plan(
+            actor=actor, unit=province, indicator=inds[DELIVERED], year=year, target=delivered
+        )
+        services.set_plan(
+            actor=actor,
+            unit=province,
+            indicator=inds[ON_TIME],
+            year=year,
+            target=round(delivered * ON_TIME_PLAN),
+        )
 
 
 def _months_ended(year: int, today: dt.date) -> list[int]:
@@ -186,6 +221,7 @@ def build(*, today: dt.date | None = None) -> list[tuple[str, str, str]]:
     for year in range(today.year - 2, today.year + 1):
         _revenue_plan(actor, province, year, today)
         _other_plans(actor, province, year, today)
+        _mail_plans(actor, province, year, today)
         _finance_office(actor, province, year, today, rng)
         _at_the_units(actor, province, year, today, rng)
     return []

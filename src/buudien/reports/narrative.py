@@ -22,10 +22,13 @@ FINANCE = ("DT_TINH_LUONG", "NSLD", "CHENH_LECH", "CP_KHONG_LUONG", "QUY_LUONG",
 DOSSIERS = ("HS_NHAN", "HS_TRA")
 PAYOUTS = ("CT_LUOT", "CT_TIEN")
 PEOPLE = "BHXH_TN"
+MAIL = ("BC_DI", "BC_DEN", "BC_DUNG_HAN", "COD_TON")
+# The parts of the on-time rate, told through it.
+MAIL_PARTS = ("BC_PHAT", "BC_PHAT_DUNG_HAN")
 # Figures told elsewhere: transactions, revenue per point (the network text), the workforce
 # (inside productivity and income).
 QUIET = ("SO_GD", "DT_DIEM", "LAO_DONG")
-TOLD = (TOTAL, *LINES, SHARE, *FINANCE, *DOSSIERS, *PAYOUTS, PEOPLE, *QUIET)
+TOLD = (TOTAL, *LINES, SHARE, *FINANCE, *DOSSIERS, *PAYOUTS, PEOPLE, *MAIL, *MAIL_PARTS, *QUIET)
 
 
 def _capital(text: str) -> str:
@@ -91,6 +94,44 @@ def _payouts(paid: Row | None, amount: Row | None) -> str:
     }
 
 
+def _against(row: Row | None) -> str:
+    """' (đạt 98% KH)' where there is a plan, else ' (bằng 105% so với cùng kỳ)'; or ''."""
+    if row is None:
+        return ""
+    ind = row.indicator
+    against = figures.against(ind, row.actual, row.plan, to=PLAN) or figures.against(
+        ind, row.actual, row.last_year, to=LAST_YEAR
+    )
+    return f" ({against})" if against else ""
+
+
+def _mail(sent: Row | None, received: Row | None, on_time: Row | None, cod: Row | None) -> str:
+    """'Sản lượng bưu chính chuyển phát đi 735.665 bưu gửi (đạt 98% KH), đến 936.517 bưu gửi
+    (đạt 101% KH); tỷ lệ phát đúng chỉ tiêu thời gian 92,4%.'"""
+    if not (sent and sent.actual) and not (received and received.actual):
+        return ""
+    text = gettext(
+        "Sản lượng bưu chính chuyển phát đi %(sent)s bưu gửi%(sent_against)s, "
+        "đến %(received)s bưu gửi%(received_against)s"
+    ) % {
+        "sent": format_number((sent.actual if sent else 0) or 0),
+        "sent_against": _against(sent),
+        "received": format_number((received.actual if received else 0) or 0),
+        "received_against": _against(received),
+    }
+    if on_time is not None and on_time.actual is not None:
+        text += gettext("; tỷ lệ phát đúng chỉ tiêu thời gian %(rate)s%(against)s") % {
+            "rate": figures.percent(on_time.actual),
+            "against": _against(on_time),
+        }
+    text += "."
+    if cod is not None and cod.actual:
+        text += " " + gettext(
+            "Tiền thu hộ COD đã thu chưa trả người gửi đến cuối kỳ: %(amount)s."
+        ) % {"amount": format_report(cod.actual)}
+    return text
+
+
 def _revenue(report: PlanActualReport) -> list[str]:
     """The total, its three lines and the finance share of it."""
     sentences = []
@@ -118,6 +159,7 @@ def plan_vs_actual_text(report: PlanActualReport) -> str:
         sentences.append(_capital("; ".join(parts)) + ".")
     sentences.append(_dossiers(*(report.row(c) for c in DOSSIERS)))
     sentences.append(_payouts(*(report.row(c) for c in PAYOUTS)))
+    sentences.append(_mail(*(report.row(c) for c in MAIL)))
     people = report.row(PEOPLE)
     if people is not None and people.actual is not None:
         sentences.append(_people(people) + ".")

@@ -6,6 +6,7 @@ from buudien.counter.basket import Candidate, Source
 from buudien.counter.basket import register as register_basket_source
 from buudien.counter.services.bulk import ImportResult, PastShift, import_shifts
 from buudien.counter.services.checkout import BasketLine, Checkout, checkout
+from buudien.counter.services.customers import create_customer, update_customer
 from buudien.counter.services.ledger import (
     MAX_ENTRY_AMOUNT,
     MAX_QUANTITY,
@@ -41,6 +42,7 @@ __all__ = [
     "checkout",
     "close_session",
     "compute",
+    "create_customer",
     "import_shifts",
     "open_session",
     "post_entries",
@@ -48,4 +50,5 @@ __all__ = [
     "rebuild_rollups",
     "register_basket_source",
     "reverse_entry",
+    "update_customer",
 ]

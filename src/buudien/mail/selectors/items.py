@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,27 +16,22 @@ from buudien.core.permissions import Target, allows, require
 from buudien.core.scoping import Actor, scope_of
 from buudien.core.text import search_terms
 from buudien.mail.models import PostalItem, PostalService, TrackingEvent
-from buudien.network.models import PostUnit
+from buudien.network import selectors as network_selectors
 
-
-def _units_in_scope(user: Actor) -> QuerySet[PostUnit] | None:
-    """None: every unit."""
-    scope = scope_of(user)
-    if scope.everything:
-        return None
-    if not scope.path:
-        return PostUnit.objects.none()
-    return PostUnit.objects.filter(path__startswith=scope.path)
+if TYPE_CHECKING:
+    from buudien.network.models import PostUnit
 
 
 def visible(user: Actor) -> QuerySet[PostalItem]:
     """Items taken in, to be delivered or now held in the user's subtree."""
     require(user, "mail.view")
     qs = PostalItem.objects.select_related("service", "origin", "destination", "current_unit")
-    units = _units_in_scope(user)
-    if units is None:
+    scope = scope_of(user)
+    if scope.everything:
         return qs
-    ids = units.values("pk")
+    if not scope.path:
+        return qs.none()
+    ids = network_selectors.unit_keys_under(scope.path)
     return qs.filter(Q(origin__in=ids) | Q(destination__in=ids) | Q(current_unit__in=ids))
 
 
@@ -63,7 +58,7 @@ def items(user: Actor, flt: ItemFilter | None = None) -> QuerySet[PostalItem]:
     if flt.service:
         qs = qs.filter(service_id=flt.service)
     if flt.unit is not None:
-        under = PostUnit.objects.filter(path__startswith=flt.unit.path).values("pk")
+        under = network_selectors.unit_keys_under(flt.unit.path)
         field = {"sent": "origin", "received": "destination"}.get(flt.direction)
         if field:
             qs = qs.filter(**{f"{field}__in": under})

@@ -67,7 +67,7 @@ def rebuild(*, start: dt.date | None = None, end: dt.date | None = None) -> int:
         items.filter(delivered_at__isnull=False, destination__isnull=False)
         .annotate(d=_tz_day("delivered_at"))
         .values_list("destination_id", "d", "service_id")
-        .annotate(n=Count("*"), on_time=Count("*", filter=Q(due_on__gte=F("d"))))
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(due_on__gte=F("d"))))
         .order_by()
     )
     for unit, day, service, n, on_time in delivered:

@@ -28,7 +28,7 @@ NEXT: dict[str, frozenset[str]] = {
     S.BAGGED: frozenset({S.DISPATCHED, S.ARRIVED}),
     S.DISPATCHED: frozenset({S.ARRIVED}),
     S.ARRIVED: frozenset(
-        {S.BAGGED, S.DISPATCHED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING, S.FAILED}
+        {S.BAGGED, S.DISPATCHED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING, S.FAILED, S.RETURNED}
     ),
     S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.FAILED}),
     S.FAILED: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNING}),
@@ -43,6 +43,19 @@ FINAL = frozenset({S.DELIVERED, S.RETURNED})
 SCANNABLE = (S.ARRIVED, S.OUT_FOR_DELIVERY, S.FAILED, S.DELIVERED)
 
 
+def _check_return(item: PostalItem, status: str) -> None:
+    """An item on its way back is handed back to its sender, never delivered; only such an
+    item can be marked returned."""
+    if status not in {S.RETURNED, S.DELIVERED} or (status == S.RETURNED) == item.is_return:
+        return
+    message = (
+        _("Bưu gửi %(id)s đang chuyển hoàn: chỉ trả lại cho người gửi.")
+        if item.is_return
+        else _("Bưu gửi %(id)s không chuyển hoàn: không ghi «đã hoàn» được.")
+    )
+    raise MailError(message % {"id": item.s10}, code=MailCode.STEP_NOT_ALLOWED, field="status")
+
+
 def _check_step(item: PostalItem, status: str, reason: str) -> None:
     if status not in S.values:
         raise MailError(_("Trạng thái không hợp lệ."), code=MailCode.INVALID, field="status")
@@ -53,6 +66,7 @@ def _check_step(item: PostalItem, status: str, reason: str) -> None:
             code=MailCode.STEP_NOT_ALLOWED,
             field="status",
         )
+    _check_return(item, status)
     if status in NEEDS_REASON and reason not in Reason.values:
         raise MailError(
             _("Hãy chọn lý do (phát không thành công, chuyển hoàn)."),
@@ -66,7 +80,7 @@ def _check_step(item: PostalItem, status: str, reason: str) -> None:
 def _count(item: PostalItem, status: str, unit: PostUnit | None, at: dt.datetime) -> None:
     day = timezone.localtime(at).date()
     unit_id = unit.pk if unit is not None else None
-    arrived = status == S.ARRIVED and item.received_on is None
+    arrived = status == S.ARRIVED and item.received_on is None and not item.is_return
     if arrived and unit_id is not None and unit_id == item.destination_id:
         item.received_on = day
         rollups.count(unit_id=unit_id, day=day, service_id=item.service_id, received=1)
@@ -104,6 +118,8 @@ def record_event(
     before = audit.snapshot(locked)
     _count(locked, status, unit, when)
     locked.status = status
+    if status == S.RETURNING:
+        locked.is_return = True
     if unit is not None:
         locked.current_unit = unit
     if status == S.DELIVERED:
@@ -118,7 +134,7 @@ def record_event(
         unit=unit,
         place=(place or (unit.name if unit else ""))[:200],
         actor=actor,
-        device=device[:40] or journal.recording_device(),
+        device=device[:64] or journal.recording_device(),
         note=note.strip()[:300],
     )
     audit.record(
