@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 from buudien.core.errors import Throttled
 from buudien.core.permissions import guard
@@ -58,7 +58,8 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _switch(text: str, current: str | None) -> tuple[str, str, str]:
     """The other language: its code, its own name and the same page's query in it."""
-    other, name = ("vi", "Tiếng Việt") if (current or "").startswith("en") else ("en", "English")
+    other = "vi" if (current or "").startswith("en") else "en"
+    name = get_language_info(other)["name_local"]  # each language in its own words
     query = {"so": " ".join(text.split()), "lang": other} if text.strip() else {"lang": other}
     return other, name, "?" + urlencode(query)
 
