@@ -14,7 +14,8 @@ from buudien.core.models import Role, User
 from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
 from buudien.dossiers.models import Procedure
-from buudien.network.models import Partner, PostUnit
+from buudien.network.admin_units import load_admin_units
+from buudien.network.models import Commune, Partner, PostUnit
 from tests.factories import PartnerFactory, PostUnitFactory, UserFactory
 
 PASSWORD = "mat-khau-123"
@@ -123,4 +124,33 @@ def officer(procedures: Any) -> User:
         role=Role.PARTNER_OFFICER,
         username="canbo-ubnd",
         partner=Partner.objects.get(code="UBNDXA04"),
+    )
+
+
+CAO_BANG = 4
+HA_NOI = 1
+LAM_DONG = 68
+
+
+@dataclass
+class Places:
+    a1: Commune
+    a2: Commune
+    b1: Commune
+    elsewhere: Commune  # a commune of Cao Bằng no point serves
+    ha_noi: Commune
+    far: Commune
+
+
+@pytest.fixture
+def places(tree: Tree, catalogue: None) -> Places:
+    load_admin_units()
+    ours = list(Commune.objects.filter(province_id=CAO_BANG).order_by("code")[:4])
+    for unit, commune in zip((tree.point_a1, tree.point_a2, tree.point_b1), ours, strict=False):
+        unit.commune = commune
+        unit.save()
+    return Places(
+        *ours,
+        Commune.objects.filter(province_id=HA_NOI).order_by("code").first(),  # type: ignore[arg-type]
+        Commune.objects.filter(province_id=LAM_DONG).order_by("code").first(),  # type: ignore[arg-type]
     )

@@ -17,9 +17,8 @@ from buudien.counter.models import LedgerEntry
 from buudien.mail.models import PostalItem
 from buudien.mail.services import routes
 from tests.browser.test_network_browser import _login
-from tests.conftest import Tree
+from tests.conftest import Places, Tree
 from tests.factories import UserFactory
-from tests.mail.conftest import Places, places  # noqa: F401 - the mail fixture
 
 RECEIVER = "Hoàng Văn Pháo"
 

@@ -4,7 +4,6 @@ reference data, and an open shift at point A1."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -14,38 +13,10 @@ from buudien.counter import services as counter_services
 from buudien.counter.models import CounterSession
 from buudien.mail.models import PostalItem
 from buudien.mail.services.acceptance import ItemIn, accept
-from buudien.network.admin_units import load_admin_units
 from buudien.network.models import Commune
-from tests.conftest import Tree
+from tests.conftest import Places, Tree
 
 DAY = dt.date(2025, 3, 14)
-CAO_BANG = 4
-HA_NOI = 1
-LAM_DONG = 68
-
-
-@dataclass
-class Places:
-    a1: Commune
-    a2: Commune
-    b1: Commune
-    elsewhere: Commune  # a commune of Cao Bằng no point serves
-    ha_noi: Commune
-    far: Commune
-
-
-@pytest.fixture
-def places(tree: Tree, catalogue: None) -> Places:
-    load_admin_units()
-    ours = list(Commune.objects.filter(province_id=CAO_BANG).order_by("code")[:4])
-    for unit, commune in zip((tree.point_a1, tree.point_a2, tree.point_b1), ours, strict=False):
-        unit.commune = commune
-        unit.save()
-    return Places(
-        *ours,
-        Commune.objects.filter(province_id=HA_NOI).order_by("code").first(),  # type: ignore[arg-type]
-        Commune.objects.filter(province_id=LAM_DONG).order_by("code").first(),  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture
