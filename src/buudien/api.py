@@ -16,7 +16,7 @@ from buudien.counter.api import router as counter_router
 from buudien.dossiers.api import public_router
 from buudien.dossiers.api import router as dossiers_router
 from buudien.mail.api import public_router as mail_public_router
-from buudien.mail.api import router as mail_router
+from buudien.mail.api import routers as mail_routers
 from buudien.network.api import router as network_router
 from buudien.payouts.api import router as payouts_router
 from buudien.reports.api import router as reports_router
@@ -91,7 +91,8 @@ api.add_router("/reports/", reports_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/public/", public_router)
 api.add_router("/payouts/", payouts_router)
-api.add_router("/mail/", mail_router)
+for mail_router in mail_routers:
+    api.add_router("/mail/", mail_router)
 api.add_router("/public/", mail_public_router)
 
 

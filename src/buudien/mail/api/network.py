@@ -153,7 +153,7 @@ class RouteOut(Schema):
     name: str
     tier: int
     origin: str
-    departs: dt.time
+    departs: str = Field(description="HH:MM, Asia/Ho_Chi_Minh")
     weekdays: list[int]
     vehicle: str
     carrier: str
@@ -162,6 +162,10 @@ class RouteOut(Schema):
     @staticmethod
     def resolve_origin(obj: MailRoute) -> str:
         return obj.origin.code
+
+    @staticmethod
+    def resolve_departs(obj: MailRoute) -> str:
+        return f"{obj.departs:%H:%M}"
 
     @staticmethod
     def resolve_weekdays(obj: MailRoute) -> list[int]:
@@ -173,7 +177,7 @@ class RouteDetailOut(Schema):
     name: str
     tier: int
     origin: str
-    departs: dt.time
+    departs: str = Field(description="HH:MM, Asia/Ho_Chi_Minh")
     weekdays: list[int]
     vehicle: str
     carrier: str
@@ -338,7 +342,7 @@ def _route_detail(r: MailRoute) -> dict[str, Any]:
         "name": r.name,
         "tier": r.tier,
         "origin": r.origin.code,
-        "departs": r.departs,
+        "departs": f"{r.departs:%H:%M}",
         "weekdays": RouteOut.resolve_weekdays(r),
         "vehicle": r.vehicle,
         "carrier": r.carrier,

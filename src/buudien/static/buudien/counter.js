@@ -161,6 +161,8 @@
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
+  // What the clerk typed while the script was still loading (a slow link) is searched now.
+  if (query.value.trim()) { search(); }
 
   function pay() {
     if (payButton) { payButton.click(); }
