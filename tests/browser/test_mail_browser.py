@@ -5,7 +5,9 @@ there with the COD collected, and followed on the public tracking page at every 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,6 +23,17 @@ from tests.conftest import Places, Tree
 from tests.factories import UserFactory
 
 RECEIVER = "Hoàng Văn Pháo"
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+SHOOT = os.environ.get("BUUDIEN_SCREENSHOTS") == "1"  # photographs for the docs, on demand
+
+
+def _screens(page: Page, name: str) -> None:
+    """The page at a laptop's 1366×768 and a phone's 390×844 (photographed on demand)."""
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        if SHOOT:
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
 
 
 @pytest.fixture
@@ -53,6 +66,7 @@ def _track(page: Page, live_server: LiveServer, s10: str, status: str) -> None:
     expect(citizen.get_by_test_id("track-status")).to_have_text(status)
     expect(citizen.locator("body")).not_to_contain_text(RECEIVER)
     expect(citizen.locator("body")).not_to_contain_text("0987")
+    _screens(citizen, "mail-track")
     citizen.close()
 
 
@@ -71,11 +85,13 @@ def _accept(page: Page, live_server: LiveServer, places: Places) -> str:
     page.get_by_label("Tiền thu hộ COD (đồng)").fill("350.000")
     page.get_by_role("button", name="Tính cước").click()
     expect(page.locator("body")).to_contain_text("46.000")
+    _screens(page, "mail-accept")
     # The quote kept what was typed; now take it in.
     expect(page.get_by_label("Người nhận", exact=True)).to_have_value(RECEIVER)
     page.get_by_role("button", name="Nhận gửi", exact=True).click()
     item = PostalItem.objects.get()
     expect(page.locator("body")).to_contain_text(item.s10)
+    _screens(page, "mail-item")
     return item.s10
 
 
@@ -87,6 +103,7 @@ def _label(page: Page, s10: str) -> None:
     expect(label.locator("body")).to_contain_text(s10)
     expect(label.locator("svg").first).to_be_visible()
     expect(label.locator("body")).to_contain_text("350.000")
+    _screens(label, "mail-label")
     label.close()
 
 
@@ -106,6 +123,7 @@ def _bag_and_dispatch(page: Page, live_server: LiveServer, s10: str) -> str:
     page.get_by_test_id("close-bag").click()
     page.get_by_role("button", name="Chuyển đi").click()
     expect(page.get_by_test_id("bag-state")).to_have_text("Đã chuyển đi")
+    _screens(page, "mail-bag")
     return page.url
 
 
@@ -116,6 +134,7 @@ def _receive_and_deliver(page: Page, live_server: LiveServer, bag_url: str, s10:
     page.get_by_role("link", name="Phát", exact=True).click()
     row = page.get_by_test_id("hamlet").filter(has_text="Nà Lẹng")
     expect(row).to_contain_text(s10)
+    _screens(page, "mail-delivery")
     form = row.get_by_test_id("deliver-form")
     if not form.is_visible():
         row.locator("summary", has_text="Phát").first.click()
