@@ -11,6 +11,7 @@ from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.mail.errors import MailError
 from buudien.mail.models import MailDay, PostalItem, TrackingEvent
 from buudien.mail.services.acceptance import accept
+from buudien.mail.services.tracking import record_event
 from tests.conftest import Tree
 from tests.mail.conftest import Places, parcel
 
@@ -95,3 +96,13 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_stays(
         accept(session=shift, clerk=users[Role.CLERK], data=parcel(places.a2, **change))
     assert caught.value.field == field
     assert not PostalItem.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_an_item_with_cod_cannot_be_marked_delivered_without_taking_the_money(
+    accepted: PostalItem, users: dict[str, User], tree: Tree
+) -> None:
+    record_event(item=accepted, actor=users[Role.ADMIN], status="arrived", unit=tree.point_b1)
+    with pytest.raises(MailError) as caught:
+        record_event(item=accepted, actor=users[Role.ADMIN], status="delivered", unit=tree.point_b1)
+    assert "COD" in caught.value.message
+    assert PostalItem.objects.get(pk=accepted.pk).status == "arrived"

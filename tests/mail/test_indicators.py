@@ -147,8 +147,9 @@ def test_the_on_time_rate_is_delivered_on_time_over_delivered(
 def test_cod_is_owed_from_its_collection_until_it_is_paid_to_the_sender(
     mail: Mail, tree: Tree, users: dict[str, User]
 ) -> None:
-    _deliver(mail.cod, users[Role.ADMIN], tree.point_b1, later(1), later(2))
+    # The COD taken at the door, as the delivery page does, then the item delivered.
     PostalItem.objects.filter(pk=mail.cod.pk).update(cod_collected_at=at(later(2), 10))
+    _deliver(mail.cod, users[Role.ADMIN], tree.point_b1, later(1), later(2))
     paths = _paths(tree)
 
     def owed(end: dt.date) -> dict[str, int | None]:

@@ -41,6 +41,10 @@ def delivered(accepted: PostalItem, tree: Tree, users: dict[str, User]) -> Posta
         ("delivered", "", 24 + 7),
     ]
     for status, reason, hours in steps:
+        if status == "delivered":  # the COD taken at the door, as the delivery page does
+            PostalItem.objects.filter(pk=accepted.pk).update(
+                cod_collected_at=start + dt.timedelta(hours=hours)
+            )
         record_event(
             item=accepted,
             actor=admin,

@@ -164,6 +164,7 @@ def deliver(
     _check_cod(locked, cod_collected)
     if locked.cod_amount > 0:
         _post(session=session, clerk=clerk, item=locked, service=COD_IN, key="mail.cod", who=name)
+        PostalItem.objects.filter(pk=locked.pk).update(cod_collected_at=clock.now())
     tracking.record_event(
         item=locked,
         actor=clerk,
@@ -172,8 +173,6 @@ def deliver(
         note=proof,
         delivered_to=name,
     )
-    if locked.cod_amount > 0:
-        PostalItem.objects.filter(pk=locked.pk).update(cod_collected_at=clock.now())
     locked.refresh_from_db()
     _copy(locked, item)
     return locked

@@ -56,6 +56,17 @@ def _check_return(item: PostalItem, status: str) -> None:
     raise MailError(message % {"id": item.s10}, code=MailCode.STEP_NOT_ALLOWED, field="status")
 
 
+def _check_cod(item: PostalItem, status: str) -> None:
+    """An item with COD is delivered only by the delivery service, which takes the money."""
+    if status == S.DELIVERED and item.cod_amount and item.cod_collected_at is None:
+        raise MailError(
+            _("Bưu gửi %(id)s có tiền thu hộ COD: hãy ghi phát ở trang Phát để thu tiền.")
+            % {"id": item.s10},
+            code=MailCode.STEP_NOT_ALLOWED,
+            field="status",
+        )
+
+
 def _check_step(item: PostalItem, status: str, reason: str) -> None:
     if status not in S.values:
         raise MailError(_("Trạng thái không hợp lệ."), code=MailCode.INVALID, field="status")
@@ -67,6 +78,7 @@ def _check_step(item: PostalItem, status: str, reason: str) -> None:
             field="status",
         )
     _check_return(item, status)
+    _check_cod(item, status)
     if status in NEEDS_REASON and reason not in Reason.values:
         raise MailError(
             _("Hãy chọn lý do (phát không thành công, chuyển hoàn)."),
