@@ -13,9 +13,12 @@ import pytest
 
 from buudien.core import numbers, s10
 from buudien.core.models import Role, User
+from buudien.counter import selectors as counter_selectors
 from buudien.counter import services as counter_services
 from buudien.counter.models import LedgerEntry
+from buudien.counter.services.customers import create_customer
 from buudien.mail.models import PostalItem, TrackingEvent
+from buudien.mail.services import delivery
 from buudien.mail.services.acceptance import accept
 from buudien.mail.services.tracking import record_event
 from buudien.sync import wire
@@ -110,3 +113,36 @@ def test_an_event_scanned_offline_arrives_with_its_device_and_time(
     assert item.status == "arrived" and item.received_on == AT.date()
     event = TrackingEvent.objects.get(item=item, status="arrived")
     assert (event.device, event.at) == (f"point:{dev_a.pk}", AT)
+
+
+def test_a_customer_added_and_a_parcel_delivered_offline_reach_the_province_once(
+    two_laptops: dict[str, Any], places: Places, tree: Tree, users: dict[str, User]
+) -> None:
+    manager = users[Role.AREA_MANAGER]
+    shift = counter_services.open_session(clerk=manager, unit=tree.point_a2, opening_cash=0)
+    item = accept(session=shift, clerk=manager, data=parcel(places.a1, cod_amount=200_000))
+    record_event(item=item, actor=manager, status="arrived", unit=tree.point_a1)
+    dev_a, clerk = two_laptops["a"]
+    with offline(dev_a, AT) as ops:
+        here = counter_services.open_session(clerk=clerk, unit=tree.point_a1, opening_cash=0)
+        shop = create_customer(
+            actor=clerk,
+            unit=tree.point_a1,
+            name="HTX Miến dong Nà Phầy",
+            kind="ocop",
+            phone="0915 222 333",
+        )
+        delivery.deliver(
+            item=item,
+            clerk=clerk,
+            session=here,
+            receiver_name="Hoàng Văn Pháo",
+            cod_collected=200_000,
+        )
+    assert set(pushed(dev_a, ops)) == {"a"}
+    pushed(dev_a, ops)
+    item.refresh_from_db()
+    assert item.status == "delivered" and item.cod_collected_at is not None
+    cod = LedgerEntry.objects.get(service__code="BC-COD")
+    assert (cod.amount, cod.reference) == (200_000, item.s10)
+    assert counter_selectors.customer(users[Role.ADMIN], shop.pk).phone == "0915222333"

@@ -28,7 +28,7 @@ from tests.sync.conftest import offline
 
 pytestmark = pytest.mark.django_db
 
-MUTABLE = {"payouts.lines", "dossiers.open", "mail.to_deliver"}
+MUTABLE = {"payouts.lines", "dossiers.open", "mail.to_deliver", "counter.customers"}
 
 
 def pages(

@@ -15,7 +15,7 @@ from buudien.core import journal
 from buudien.core.journal import Applying, Flag, Kind, pack, unpack
 from buudien.core.money import format_vnd
 from buudien.counter import basket, selectors
-from buudien.counter.services import ledger, sessions
+from buudien.counter.services import customers, ledger, sessions
 from buudien.counter.services.checkout import (
     SERVICE,
     BasketLine,
@@ -206,6 +206,40 @@ def _apply_checkout(p: dict[str, Any], ctx: Applying) -> Any:
     return checkout(session=session_of(ctx, p["s"]), clerk=ctx.user, order=order)
 
 
+_CUSTOMER = (
+    ("name", "n", ""),
+    ("kind", "t", "person"),
+    ("phone", "p", ""),
+    ("address", "a", ""),
+    ("contract_no", "c", ""),
+)
+
+
+def _encode_new_customer(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    return {"u": kw["unit"].code} | pack(kw, _CUSTOMER)
+
+
+def _apply_new_customer(p: dict[str, Any], ctx: Applying) -> Any:
+    unit = network_selectors.unit_by_code(ctx.user, p["u"])
+    return customers.create_customer(actor=ctx.user, unit=unit, **unpack(p, _CUSTOMER))
+
+
+def _encode_customer(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": str(kw["customer"].pk)}
+    if kw.get("expected_version") is not None:
+        out["v"] = kw["expected_version"]
+    return out | pack(kw, _CUSTOMER)
+
+
+def _apply_customer(p: dict[str, Any], ctx: Applying) -> Any:
+    return customers.update_customer(
+        actor=ctx.user,
+        customer=selectors.customer(ctx.user, p["id"]),
+        expected_version=p.get("v"),
+        **unpack(p, _CUSTOMER),
+    )
+
+
 def register() -> None:
     journal.register(
         Kind("counter.open_session", "o", _encode_open, _apply_open),
@@ -219,6 +253,20 @@ def register() -> None:
             phones=frozenset({"p"}),
         ),
         Kind("counter.reverse_entry", "v", _encode_reverse, _apply_reverse),
+        Kind(
+            "counter.create_customer",
+            "cn",
+            _encode_new_customer,
+            _apply_new_customer,
+            phones=frozenset({"p"}),
+        ),
+        Kind(
+            "counter.update_customer",
+            "cu",
+            _encode_customer,
+            _apply_customer,
+            phones=frozenset({"p"}),
+        ),
         Kind(
             "counter.checkout",
             "k",

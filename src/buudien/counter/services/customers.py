@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from buudien.core import audit
+from buudien.core import audit, journal
 from buudien.core.errors import DomainError, ErrorCode, StaleRecord
 from buudien.core.ids import normalise_phone
 from buudien.core.permissions import Target, require
@@ -88,6 +88,7 @@ def _save(customer: Customer) -> None:
         raise _phone_taken(customer.unit, customer.phone, customer.name) from None
 
 
+@journal.operation("counter.create_customer")
 @transaction.atomic
 def create_customer(
     *,
@@ -122,6 +123,7 @@ def create_customer(
     return customer
 
 
+@journal.operation("counter.update_customer")
 @transaction.atomic
 def update_customer(
     *,
