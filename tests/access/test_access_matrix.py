@@ -30,6 +30,7 @@ from tests.access import (
     cases_mail_counter,
     cases_mail_delivery,
     cases_mail_network,
+    cases_mail_ordinary,
     cases_mail_public,
     cases_network,
     cases_payouts,
@@ -53,6 +54,7 @@ MODULES = [
     cases_mail_counter,
     cases_mail_delivery,
     cases_mail_network,
+    cases_mail_ordinary,
     cases_mail_public,
 ]
 CASES: dict[str, Case] = {}

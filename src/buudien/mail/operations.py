@@ -3,6 +3,7 @@ COD, arrivals from outside the province, bags."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from buudien.core import journal
@@ -10,7 +11,7 @@ from buudien.core.journal import Applying, Kind
 from buudien.counter import selectors as counter_selectors
 from buudien.mail.models import PostalItem
 from buudien.mail.selectors import bags as bag_selectors
-from buudien.mail.services import bags, delivery
+from buudien.mail.services import bags, delivery, ordinary
 from buudien.mail.services.acceptance import ItemIn, accept
 from buudien.mail.services.tracking import record_event
 from buudien.network import selectors as network_selectors
@@ -203,10 +204,28 @@ _BAG_KINDS = (
 )
 
 
+_ORDINARY = (("service_code", "sv", "BC-THU"), ("direction", "d", "sent"), ("count", "n", 0))
+
+
+def _encode_ordinary(kw: dict[str, Any], result: Any) -> dict[str, Any]:
+    out = {"u": kw["unit"].code, "day": kw["day"].isoformat()}
+    return out | journal.pack(kw, _ORDINARY)
+
+
+def _apply_ordinary(p: dict[str, Any], ctx: Applying) -> Any:
+    return ordinary.record_ordinary(
+        actor=ctx.user,
+        unit=_unit(ctx, p["u"]),
+        day=dt.date.fromisoformat(p["day"]),
+        **journal.unpack(p, _ORDINARY),
+    )
+
+
 def register() -> None:
     journal.register(
         Kind("mail.accept", "ma", _encode_accept, _apply_accept, phones=frozenset({"sp", "rp"})),
         Kind("mail.record_event", "me", _encode_event, _apply_event),
         *_DELIVERY_KINDS,
         *_BAG_KINDS,
+        Kind("mail.record_ordinary", "mo", _encode_ordinary, _apply_ordinary),
     )

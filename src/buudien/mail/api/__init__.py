@@ -3,9 +3,9 @@ mounted under /api/mail/; public tracking under /api/public/."""
 
 from __future__ import annotations
 
-from buudien.mail.api import counter, delivery, network
+from buudien.mail.api import counter, delivery, network, ordinary
 from buudien.mail.api.public import router as public_router
 
-routers = (counter.router, delivery.router, network.router)
+routers = (counter.router, delivery.router, network.router, ordinary.router)
 
 __all__ = ["public_router", "routers"]
