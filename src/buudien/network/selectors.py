@@ -556,3 +556,9 @@ def unit_keys_under(path: str) -> QuerySet[PostUnit, Any]:
     """The keys of the units at or below a path, as a subquery (`pk__in=`). Not scoped: the
     caller has decided the path is the user's to see."""
     return PostUnit.objects.filter(path__startswith=path).values("pk")
+
+
+def is_whole_network(path: str) -> bool:
+    """Whether the subtree at `path` holds every unit of this installation (one province's
+    post at its root): a filter by it would keep everything."""
+    return not PostUnit.objects.exclude(path__startswith=path).exists()

@@ -31,6 +31,8 @@ def visible(user: Actor) -> QuerySet[PostalItem]:
         return qs
     if not scope.path:
         return qs.none()
+    if network_selectors.is_whole_network(scope.path):
+        return qs  # the province's post: every item is one of its units'
     ids = network_selectors.unit_keys_under(scope.path)
     return qs.filter(Q(origin__in=ids) | Q(destination__in=ids) | Q(current_unit__in=ids))
 

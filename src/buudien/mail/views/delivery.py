@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 SCOPE_ERRORS = (NotFound, OutOfScope)
 PAGE_SIZE = 50
 ROUND_FORM = "round-form"
+DELIVERING = ("commune_point", "office")
 
 
 def _home(user: User) -> PostUnit | None:
@@ -119,7 +120,11 @@ def _list_context(
     form = forms.ListFilters(data)
     problems = form.problems() if form.is_bound and data else []
     unit = _point(user, form.value("point"), problems)
-    listing = selectors.delivery_list(user, unit, form.value("day")) if unit else None
+    # A point's (or an office's) own list; above them, a manager chooses the point first.
+    listable = unit is not None and (bool(form.value("point")) or unit.kind in DELIVERING)
+    listing = None
+    if unit is not None and listable:
+        listing = selectors.delivery_list(user, unit, form.value("day"))
     groups = []
     if listing is not None:
         groups = [(g, [_row(user, i) for i in g.items]) for g in listing.groups]
@@ -129,6 +134,7 @@ def _list_context(
         "form": form,
         "problems": problems,
         "unit": unit,
+        "choose_point": unit is not None and not listable,
         "listing": listing,
         "groups": groups,
         "returning": [

@@ -102,18 +102,35 @@ def bags(request: HttpRequest) -> HttpResponse:
         "rows": [(b, BAG_BADGES.get(b.state, "")) for b in page],
         "states": Bag.State.choices,
         "origins": _origins(user) if allows(user, "mail.scan") else [],
+        "many_origins": _many_origins(user) if allows(user, "mail.scan") else [],
         "open_form": open_form,
     }
     return render(request, "mail/network_bags.html", ctx)
 
 
+# A clerk sees a form for each unit she may open bags at; above this many (a manager's
+# area or province), one form names the unit and the destination, which the service checks.
+OWN_FORMS = 3
+
+
 def _origins(user: User) -> list[tuple[PostUnit, list[PostUnit]]]:
-    """Where the user may open bags, each with where a bag from there can go."""
-    return [
-        (unit, selectors.destinations(unit))
+    """Where the user may open bags, each with where a bag from there can go (for a
+    manager's many units: every unit of the routes, once, in one form)."""
+    units = [
+        unit
         for unit in selectors.bag_origins(user)
         if allows(user, "mail.scan", Target(path=unit.path))
     ]
+    if len(units) > OWN_FORMS:
+        return []
+    return [(unit, selectors.destinations(unit)) for unit in units]
+
+
+def _many_origins(user: User) -> list[PostUnit]:
+    units = selectors.bag_origins(user)
+    if len(units) <= OWN_FORMS:
+        return []
+    return [u for u in units if allows(user, "mail.scan", Target(path=u.path))]
 
 
 def _open_bag(request: HttpRequest, user: User, form: forms.OpenBagForm) -> HttpResponse | None:
