@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from buudien.dossiers.forms import CODE, FORMATS, WHICH, cleaned_or_initial, errors_of
+from buudien.core.forms import cleaned_or_initial, errors_of
+from buudien.dossiers.forms import CODE, FORMATS, WHICH
 from buudien.dossiers.models import Batch, Complaint, Status
 
 LISTS = [*WHICH, ("all", gettext_lazy("Tất cả"))]

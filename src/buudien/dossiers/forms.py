@@ -26,26 +26,6 @@ CODE = RegexValidator(r"^[A-Za-z0-9.\-]*$", gettext_lazy("Chỉ gồm chữ, s�
 MAX_VERSION = 2**31 - 1
 
 
-def errors_of(form: forms.Form) -> list[str]:
-    """Every error of a form as «field: message», in the user's language."""
-    out = []
-    for name, messages in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in messages:
-            out.append(f"{label}: {message}" if label else str(message))
-    return out
-
-
-def cleaned_or_initial(form: forms.Form) -> dict[str, Any]:
-    """The valid values of a filter form; a field in error falls back to its initial value."""
-    form.is_valid()
-    data = {name: field.initial for name, field in form.fields.items()}
-    data.update({k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")})
-    for name in form.errors:
-        data[name] = form.fields[name].initial if name in form.fields else None
-    return data
-
-
 class ListFilterForm(forms.Form):
     which = forms.ChoiceField(
         label=gettext_lazy("Danh sách"), choices=WHICH, required=False, initial="overdue"

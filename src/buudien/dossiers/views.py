@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from buudien.core import audit
 from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope, Throttled
 from buudien.core.excel import export_xlsx, template_xlsx, xlsx_response
+from buudien.core.forms import errors_of
 from buudien.core.ids import mask_citizen_id, mask_phone
 from buudien.core.permissions import allows, guard
 from buudien.core.scoping import require_user, scope_of
@@ -114,7 +115,7 @@ def _look_up(
     """The dossier, or a message that never tells whether the code exists, and the status."""
     form = forms.LookupForm(data)
     if not form.is_valid():
-        return None, " ".join(forms.errors_of(form)), 200
+        return None, " ".join(errors_of(form)), 200
     try:
         view = selectors.public_lookup(
             code=form.cleaned_data["code"],
@@ -335,7 +336,7 @@ def _take_in(
         return _("Bạn cần mở ca giao dịch trước khi tiếp nhận hồ sơ (thu phí vào ca).")
     form = forms.IntakeForm(request.POST)
     if not form.is_valid():
-        return " ".join(forms.errors_of(form))
+        return " ".join(errors_of(form))
     fields = {k: v for k, v in form.cleaned_data.items() if k != "procedure"}
     fields["channel"] = fields["channel"] or Dossier.Channel.COUNTER
     try:
@@ -506,7 +507,7 @@ def _step(request: HttpRequest, user: User, code: str, *, agency: bool) -> HttpR
     d = selectors.dossier(user=user, code=code)
     form = forms.StepForm(request.POST, agency=agency)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
         return redirect("dossiers:detail", code=d.code)
     _attempt(
         request,
@@ -636,7 +637,7 @@ def batch_open(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     form = forms.BatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
         return redirect("dossiers:batches")
     agency = selectors.agency(user=user, code=form.cleaned_data["agency"])
     chosen = selectors.dossiers_by_code(user=user, codes=form.cleaned_data["dossier"])
@@ -808,7 +809,7 @@ def complaint_file(request: HttpRequest) -> HttpResponse:
     user = require_user(request.user)
     form = forms.ComplaintForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
         return redirect("dossiers:complaints")
     d = selectors.dossier(user=user, code=form.cleaned_data["dossier"])
     _attempt(
@@ -832,7 +833,7 @@ def complaint_resolve(request: HttpRequest, pk: Any) -> HttpResponse:
     complaint = selectors.complaint(user=user, pk=pk)
     form = forms.ResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
         return redirect("dossiers:complaints")
     _attempt(
         request,
@@ -893,7 +894,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if not data.get("year"):
         data["year"] = str(today.year)
     form = forms.ReportForm(data)
-    errors = forms.errors_of(form) if not form.is_valid() else []
+    errors = errors_of(form) if not form.is_valid() else []
     if errors:
         form = forms.ReportForm({"year": today.year})
         form.is_valid()

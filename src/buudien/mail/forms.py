@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.core import clock
+from buudien.core.forms import errors_of
 from buudien.core.money import parse_amount
 from buudien.counter import selectors as counter_selectors
 from buudien.mail import pricing
@@ -32,16 +33,6 @@ TICKED_EXTRAS = [
 ]
 MAX_WEIGHT_G = 1_000_000
 MAX_COMMUNE = 10**8
-
-
-def errors_of(form: forms.Form) -> list[str]:
-    """Every error of a form as «field: message», in the user's language."""
-    out = []
-    for name, messages in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in messages:
-            out.append(f"{label}: {message}" if label else str(message))
-    return out
 
 
 class AmountField(forms.Field):

@@ -30,26 +30,6 @@ TIERS = [("1", "1"), ("2", "2"), ("3", "3")]
 _STOP_LINE = re.compile(r"^\s*([A-Za-z0-9.\-_]{1,20})\s*[,;:\s]\s*(\d{1,4})\s*$")
 
 
-def errors_of(form: forms.Form) -> list[str]:
-    """Every error of a form as «field: message»."""
-    out = []
-    for name, messages in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in messages:
-            out.append(f"{label}: {message}" if label else str(message))
-    return out
-
-
-def cleaned_or_initial(form: forms.Form) -> dict[str, Any]:
-    """The valid values of a filter form; a field in error falls back to its initial value."""
-    form.is_valid()
-    data = {name: field.initial for name, field in form.fields.items()}
-    data.update({k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")})
-    for name in form.errors:
-        data[name] = form.fields[name].initial if name in form.fields else None
-    return data
-
-
 class _Dated(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False)
     date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from buudien.core import audit, clock
 from buudien.core.errors import DomainError, Forbidden, NotFound, OutOfScope
 from buudien.core.excel import export_xlsx, xlsx_response
+from buudien.core.forms import cleaned_or_initial, errors_of
 from buudien.core.permissions import Target, allows, guard
 from buudien.core.scoping import require_user, scope_of
 from buudien.mail import network_forms as forms
@@ -82,7 +83,7 @@ def bags(request: HttpRequest) -> HttpResponse:
         opened = _open_bag(request, user, open_form)
         if opened is not None:
             return opened
-    values = forms.cleaned_or_initial(filter_form := forms.BagFilterForm(request.GET))
+    values = cleaned_or_initial(filter_form := forms.BagFilterForm(request.GET))
     flt = selectors.BagFilter(
         state=values["state"] or "",
         unit=values["unit"] or "",
@@ -97,7 +98,7 @@ def bags(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "flt": flt,
-        "errors": forms.errors_of(filter_form),
+        "errors": errors_of(filter_form),
         "page": page,
         "rows": [(b, BAG_BADGES.get(b.state, "")) for b in page],
         "states": Bag.State.choices,
@@ -239,7 +240,7 @@ def bag_remove(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.bag(user, number)
     form = forms.ScanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
     else:
         _attempt(
             request,
@@ -269,7 +270,7 @@ def bag_dispatch(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.bag(user, number)
     form = forms.DispatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(forms.errors_of(form)))
+        messages.error(request, " ".join(errors_of(form)))
         return redirect("mail:bag", number=found.number)
     run = selectors.trip(user, form.cleaned_data["trip"]).trip
     _attempt(
@@ -351,7 +352,7 @@ def routes(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu tuyến %(code)s.") % {"code": saved.code})
             return redirect("mail:route", code=saved.code)
     period = forms.PeriodForm(request.GET)
-    values = forms.cleaned_or_initial(period)
+    values = cleaned_or_initial(period)
     start, end = forms.last_days(clock.today(), PUNCTUALITY_DAYS)
     start, end = values["date_from"] or start, values["date_to"] or end
     qs = selectors.routes(user, tier=values["tier"])
@@ -359,7 +360,7 @@ def routes(request: HttpRequest) -> HttpResponse:
     ctx = {
         "page": page,
         "tier": values["tier"],
-        "errors": forms.errors_of(period),
+        "errors": errors_of(period),
         "form": form,
         "can_manage": allows(user, "mail.routes"),
         "punctuality": selectors.punctuality(user, start, end),
@@ -431,7 +432,7 @@ def trip(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
         form = forms.FinishTripForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(forms.errors_of(form)))
+            messages.error(request, " ".join(errors_of(form)))
         else:
             _attempt(
                 request,
@@ -464,7 +465,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     units = list(network_selectors.units(user).values_list("code", "name")[:2000])
     form = forms.ExceptionFilterForm(request.GET)
     form.fields["unit"].choices = [("", ""), *units]  # type: ignore[attr-defined]
-    values = forms.cleaned_or_initial(form)
+    values = cleaned_or_initial(form)
     unit = network_selectors.unit_by_code(user, values["unit"]) if values["unit"] else None
     found = problems.exceptions(user, kind=values["kind"] or "", unit=unit)
     if values["format"] == "xlsx":
@@ -475,7 +476,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     )
     ctx = {
         "page": page,
-        "errors": forms.errors_of(form),
+        "errors": errors_of(form),
         "tabs": [(k, label, n) for (k, label), n in zip(problems.KINDS, counts, strict=True)],
         "kind": values["kind"] or "",
         "units": units,
