@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from buudien.core import reference
@@ -16,6 +14,7 @@ from buudien.counter import services
 from buudien.counter.errors import CounterError
 from buudien.counter.models import CounterSession, DailyRollup, LedgerEntry, MonthlyRollup
 from buudien.counter.services import EntryRequest
+from tests.concurrency import race
 from tests.factories import PostUnitFactory, UserFactory
 
 pytestmark = [
@@ -37,27 +36,6 @@ def _setup() -> tuple[CounterSession, User]:
     return services.open_session(clerk=clerk, unit=point, opening_cash=0), clerk
 
 
-def _race(n: int, work: Callable[[int], None]) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_twenty_concurrent_posts_with_one_key_make_one_entry() -> None:
     session, clerk = _setup()
     results: list[str] = []
@@ -72,7 +50,7 @@ def test_twenty_concurrent_posts_with_one_key_make_one_entry() -> None:
         )
         results.append(str(r.entry.pk))
 
-    assert _race(20, work) == []
+    assert race(20, work) == []
     assert LedgerEntry.objects.count() == 1
     assert len(set(results)) == 1
     assert DailyRollup.objects.get().count == 1
@@ -92,7 +70,7 @@ def test_twenty_concurrent_posts_with_different_keys_make_twenty() -> None:
             ),
         )
 
-    assert _race(20, work) == []
+    assert race(20, work) == []
     assert LedgerEntry.objects.count() == 20
     total = LedgerEntry.objects.aggregate(r=Sum("revenue"), q=Sum("quantity"))
     rollup = DailyRollup.objects.get()
@@ -130,7 +108,7 @@ def test_twenty_shifts_settling_one_thing_with_different_keys_make_one_entry() -
         except CounterError as exc:
             refused.append(str(exc.code))
 
-    assert _race(20, work) == []
+    assert race(20, work) == []
     assert LedgerEntry.objects.filter(settles="bill:PE0123456").count() == 1
     assert refused == ["counter.already_settled"] * 19
     assert DailyRollup.objects.get().count == 1

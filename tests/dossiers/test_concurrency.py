@@ -3,16 +3,14 @@ one set of fees; twenty forms are twenty dossiers."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from buudien.core.models import Role, User
 from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.dossiers import services
 from buudien.dossiers.models import Dossier, DossierEvent, Procedure
+from tests.concurrency import race
 from tests.dossiers.conftest import CITIZEN, full_documents
 
 ATTEMPTS = 20
@@ -24,27 +22,6 @@ pytestmark = [
         reason="concurrent inserts under a unique index need PostgreSQL; CI runs it",
     ),
 ]
-
-
-def _race(n: int, work: Callable[[int], None]) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def _intake(session: CounterSession, clerk: User, procedure: Procedure, key: str) -> Dossier:
@@ -67,7 +44,7 @@ def test_one_form_sent_twenty_times_at_once_is_one_dossier_with_one_set_of_fees(
     def work(_: int) -> None:
         codes.append(_intake(clerk_session, users[Role.CLERK], licence, "one-form").code)
 
-    assert _race(ATTEMPTS, work) == []
+    assert race(ATTEMPTS, work) == []
     dossier = Dossier.objects.get()
     assert codes == [dossier.code] * ATTEMPTS
     fees = LedgerEntry.objects.filter(source_id=str(dossier.pk))
@@ -84,7 +61,7 @@ def test_twenty_forms_sent_at_once_are_twenty_dossiers(
     def work(i: int) -> None:
         _intake(clerk_session, users[Role.CLERK], licence, f"form-{i}")
 
-    assert _race(ATTEMPTS, work) == []
+    assert race(ATTEMPTS, work) == []
     assert Dossier.objects.count() == ATTEMPTS
     assert LedgerEntry.objects.count() == 2 * ATTEMPTS
     clerk_session.refresh_from_db()

@@ -3,11 +3,8 @@ COD is paid to the sender once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from buudien.core import reference
 from buudien.core.errors import DomainError
@@ -19,6 +16,7 @@ from buudien.mail.services import delivery
 from buudien.mail.services.acceptance import ItemIn, accept
 from buudien.mail.services.tracking import record_event
 from buudien.network.models import Commune, Province
+from tests.concurrency import race
 from tests.factories import PostUnitFactory, UserFactory
 
 pytestmark = [
@@ -68,27 +66,6 @@ def _setup() -> tuple[PostalItem, list[tuple[CounterSession, User]]]:
     return PostalItem.objects.get(pk=item.pk), shifts
 
 
-def _race(n: int, work: Callable[[int], None]) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_clerks_delivering_one_item_at_once_deliver_it_once() -> None:
     item, shifts = _setup()
     refused: list[str] = []
@@ -106,7 +83,7 @@ def test_clerks_delivering_one_item_at_once_deliver_it_once() -> None:
         except DomainError as exc:
             refused.append(str(exc.code))
 
-    assert _race(CLERKS, work) == []
+    assert race(CLERKS, work) == []
     assert refused == ["mail.already_settled"] * (CLERKS - 1)
     assert LedgerEntry.objects.filter(service__code="BC-COD").count() == 1
     assert TrackingEvent.objects.filter(item=item, status=Status.DELIVERED).count() == 1
@@ -127,7 +104,7 @@ def test_clerks_paying_one_cod_at_once_pay_it_once() -> None:
         except DomainError as exc:
             refused.append(str(exc.code))
 
-    assert _race(CLERKS, work) == []
+    assert race(CLERKS, work) == []
     assert refused == ["mail.already_settled"] * (CLERKS - 1)
     assert LedgerEntry.objects.filter(service__code="BC-COD-TRA").count() == 1
     assert sum(s.cash_out for s in CounterSession.objects.all()) == COD
