@@ -11,6 +11,7 @@ issue; the summary says whether it was kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -89,6 +90,12 @@ def _timed(
     return times, before
 
 
+def _as_stored(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row back as SQLite stores it: a time of day is read as `datetime.time` (the column's
+    declared type) but written as its text."""
+    return tuple(v.isoformat() if isinstance(v, dt.time) else v for v in row)
+
+
 def _reinsert(table: str) -> float:
     """Read a table's rows as the database gives them, empty it, insert them back raw; the
     time of the insert alone."""
@@ -108,6 +115,7 @@ def _reinsert(table: str) -> float:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(names))
+            rows = [_as_stored(row) for row in rows]
             cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows)
         return time.perf_counter() - start
 
