@@ -11,8 +11,8 @@ from buudien.core.models import Role, User
 from buudien.counter.models import CounterSession, LedgerEntry
 from buudien.sync import wire
 from buudien.sync.models import AppliedOperation, Device
+from tests.concurrency import race
 from tests.conftest import Tree
-from tests.dossiers.test_concurrency import _race
 from tests.sync.test_push import _day
 
 pytestmark = [
@@ -38,7 +38,7 @@ def test_the_same_batch_pushed_at_once_is_applied_once(
         fresh = Device.objects.get(pk=device.pk)
         answers.append(wire.unpack(push(device=fresh, body=body))["r"])
 
-    errors = _race(8, send)
+    errors = race(8, send)
     assert errors == []
     assert LedgerEntry.objects.count() == 3
     assert CounterSession.objects.get(pk=seen["session"]).entries_count == 3
