@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from buudien.core.errors import DomainError, ErrorCode
 
@@ -187,3 +188,14 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 7) + value[-3:]
+
+
+def is_uuid(value: Any) -> bool:
+    """Whether a value is a UUID or reads as one (a key typed in a URL, say)."""
+    if isinstance(value, uuid.UUID):
+        return True
+    try:
+        uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return False
+    return True

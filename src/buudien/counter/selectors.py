@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
+from buudien.core.ids import is_uuid
 from buudien.core.permissions import require
 from buudien.core.roles import Role
 from buudien.core.scoping import Actor, scoped, scoped_by_unit
@@ -84,7 +85,7 @@ def session(user: Actor, pk: Any) -> CounterSession:
     """One shift in the user's scope; any other is "not found"."""
     found = (
         sessions(user=user).select_related("approved_by").filter(pk=pk).first()
-        if _is_uuid(pk)
+        if is_uuid(pk)
         else None
     )
     if found is None:
@@ -101,18 +102,6 @@ def open_session_of(user: Actor) -> CounterSession | None:
         .order_by("-opened_at")
         .first()
     )
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    if isinstance(value, uuid.UUID):
-        return True
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def entries(
@@ -139,7 +128,7 @@ def entries(
 def entry(user: Actor, pk: Any) -> LedgerEntry:
     """One entry in the user's scope; any other is "not found"."""
     found = (
-        entries(user=user).select_related("session").filter(pk=pk).first() if _is_uuid(pk) else None
+        entries(user=user).select_related("session").filter(pk=pk).first() if is_uuid(pk) else None
     )
     if found is None:
         raise NotFound(_("Không tìm thấy giao dịch."))
@@ -283,7 +272,7 @@ def transactions(*, user: Actor) -> QuerySet[CounterTransaction]:
 
 def counter_transaction(user: Actor, pk: Any) -> CounterTransaction:
     """One customer transaction in the user's scope; any other is "not found"."""
-    found = transactions(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = transactions(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy lượt giao dịch."))
     return found
@@ -344,7 +333,7 @@ def shift_at(*, unit_id: Any, pk: Any) -> CounterSession:
     """A shift of one unit, for a point's laptop pushing its own work; any other is not found."""
     found = (
         CounterSession.objects.select_related("unit").filter(pk=pk, unit_id=unit_id).first()
-        if _is_uuid(pk)
+        if is_uuid(pk)
         else None
     )
     if found is None:
@@ -370,7 +359,7 @@ def customers(
 
 def customer(user: Actor, pk: Any) -> Customer:
     """One customer in the user's scope; any other is "not found"."""
-    found = customers(user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = customers(user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy khách hàng này trong phạm vi của bạn."))
     return found

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from buudien.core.errors import NotFound
+from buudien.core.ids import is_uuid
 from buudien.core.permissions import Target
 from buudien.core.scoping import Actor, scope_of, scoped_by_unit
 from buudien.core.text import search_terms
@@ -86,7 +86,7 @@ def lists(*, user: Actor) -> QuerySet[PayoutList]:
 
 
 def payout_list(*, user: Actor, pk: Any) -> PayoutList:
-    found = lists(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = lists(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy danh sách chi trả."))
     return found
@@ -351,7 +351,7 @@ def beneficiaries(
 
 
 def beneficiary(*, user: Actor, pk: Any) -> Beneficiary:
-    found = beneficiaries(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = beneficiaries(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy đối tượng hưởng."))
     return found
@@ -398,16 +398,6 @@ def cashless(*, month: dt.date, points: Sequence[Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _is_uuid(value: Any) -> bool:
-    if isinstance(value, uuid.UUID):
-        return True
-    try:
-        uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return False
-    return True
 
 
 def _line_id(value: Any) -> int | None:

@@ -4,7 +4,6 @@ what each pushed and had refused, the conflicts to settle; and on a laptop, its 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from buudien.core import outbox
 from buudien.core.errors import NotFound
+from buudien.core.ids import is_uuid
 from buudien.core.scoping import Actor, scoped_by_unit
 from buudien.network import selectors as network_selectors
 from buudien.sync.models import AppliedOperation, Conflict, Device
@@ -71,14 +71,6 @@ def _ordering(sort: str, sorts: dict[str, tuple[str, ...]], default: str) -> lis
     if sort.startswith("-") and key in sorts:
         return [f"-{f}" for f in fields]
     return list(fields)
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _in_scope_devices(user: Actor) -> QuerySet[Device]:
@@ -136,7 +128,7 @@ def days_silent(device: Device, *, now: dt.datetime | None = None) -> int | None
 
 def device(*, user: Actor, pk: Any) -> Device:
     """One laptop of a point in the user's scope; any other is "not found"."""
-    found = devices(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = devices(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy máy điểm này."))
     return found
@@ -190,7 +182,7 @@ def open_conflicts_count(*, user: Actor) -> int:
 
 def conflict(*, user: Actor, pk: Any) -> Conflict:
     """One conflict at a point in the user's scope; any other is "not found"."""
-    found = conflicts(user=user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = conflicts(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         raise NotFound(_("Không tìm thấy xung đột này."))
     return found

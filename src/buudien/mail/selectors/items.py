@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buudien.core import s10
 from buudien.core.errors import DomainError, NotFound
+from buudien.core.ids import is_uuid
 from buudien.core.permissions import Target, allows, require
 from buudien.core.scoping import Actor, scope_of
 from buudien.core.text import search_terms
@@ -81,18 +81,10 @@ def item(user: Actor, ident: str) -> PostalItem:
     try:
         found = qs.filter(s10=s10.parse(ident)).first()
     except DomainError:  # not an S10 id: maybe the item's key
-        found = qs.filter(pk=ident).first() if _is_uuid(ident) else None
+        found = qs.filter(pk=ident).first() if is_uuid(ident) else None
     if found is None:
         raise NotFound(_("Không tìm thấy bưu gửi này trong phạm vi của bạn."))
     return found
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def events(item: PostalItem) -> QuerySet[TrackingEvent]:

@@ -29,7 +29,7 @@ from buudien.network import selectors as network_selectors
 if TYPE_CHECKING:
     from buudien.core.models import User
     from buudien.counter.models import CounterSession
-    from buudien.network.models import PostUnit
+    from buudien.network.models import Commune, PostUnit
 
 # An item's COD or declared value above 200 million đồng is a typing error at a commune
 # counter, and the insurance of a higher value is not sold there.
@@ -81,13 +81,26 @@ def _phone(value: str, name: str) -> str:
         raise MailError(exc.message, code=MailCode.INVALID, field=name) from exc
 
 
-def _required(value: str, name: str, label: str) -> str:
-    text = value.strip()
+def required_text(value: str, name: str, label: str, limit: int) -> str:
+    """A text the item cannot go without, trimmed to its column; else a message naming it."""
+    text = (value or "").strip()
     if not text:
         raise MailError(
             _("Hãy nhập %(what)s.") % {"what": label}, code=MailCode.INVALID, field=name
         )
-    return text
+    return text[:limit]
+
+
+def receiver_commune(code: int) -> Commune:
+    """The receiver's commune, from the country's catalogue; else a message naming the field."""
+    commune = network_selectors.commune(code=code) if code else None
+    if commune is None:
+        raise MailError(
+            _("Hãy chọn xã, phường của người nhận."),
+            code=MailCode.INVALID,
+            field="receiver_commune",
+        )
+    return commune
 
 
 def _check_money(data: ItemIn) -> None:
@@ -158,13 +171,7 @@ def due_day(service: PostalService, zone: str, day: dt.date) -> dt.date:
 
 def _build(data: ItemIn, session: CounterSession, clerk: User, when: dt.datetime) -> PostalItem:
     service = _service(data.service_code)
-    commune = network_selectors.commune(code=data.receiver_commune)
-    if commune is None:
-        raise MailError(
-            _("Hãy chọn xã, phường của người nhận."),
-            code=MailCode.INVALID,
-            field="receiver_commune",
-        )
+    commune = receiver_commune(data.receiver_commune)
     _check_money(data)
     _check_codes(data)
     zone = pricing.zone_between(
@@ -187,14 +194,14 @@ def _build(data: ItemIn, session: CounterSession, clerk: User, when: dt.datetime
         destination=destination,
         current_unit=session.unit,
         customer_id=data.customer_id or None,
-        sender_name=_required(data.sender_name, "sender_name", _("tên người gửi"))[:200],
+        sender_name=required_text(data.sender_name, "sender_name", _("tên người gửi"), 200),
         sender_phone=_phone(data.sender_phone, "sender_phone"),
         sender_address=data.sender_address.strip()[:300],
-        receiver_name=_required(data.receiver_name, "receiver_name", _("tên người nhận"))[:200],
+        receiver_name=required_text(data.receiver_name, "receiver_name", _("tên người nhận"), 200),
         receiver_phone=_phone(data.receiver_phone, "receiver_phone"),
-        receiver_address=_required(
-            data.receiver_address, "receiver_address", _("địa chỉ người nhận")
-        )[:300],
+        receiver_address=required_text(
+            data.receiver_address, "receiver_address", _("địa chỉ người nhận"), 300
+        ),
         receiver_hamlet=data.receiver_hamlet.strip()[:100],
         receiver_commune=commune,
         receiver_postal_code=data.receiver_postal_code.strip(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -23,7 +24,7 @@ from buudien.counter.services import EntryRequest
 from buudien.mail.errors import MailCode, MailError
 from buudien.mail.models import PostalItem, PostalService, Reason, Status, Zone
 from buudien.mail.services import tracking
-from buudien.mail.services.acceptance import MAX_VALUE, SOURCE
+from buudien.mail.services.acceptance import MAX_VALUE, SOURCE, receiver_commune, required_text
 from buudien.network import selectors as network_selectors
 
 if TYPE_CHECKING:
@@ -364,15 +365,6 @@ def _inbound_service(code: str) -> PostalService:
     return service
 
 
-def _required(value: str, field: str, label: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise MailError(
-            _("Hãy nhập %(what)s.") % {"what": label}, code=MailCode.INVALID, field=field
-        )
-    return text[:limit]
-
-
 def _inbound_numbers(weight_g: int, cod_amount: int) -> None:
     if not 0 < weight_g <= MAX_WEIGHT_G:
         raise MailError(
@@ -384,6 +376,50 @@ def _inbound_numbers(weight_g: int, cod_amount: int) -> None:
             code=MailCode.INVALID,
             field="cod_amount",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What the label of an item from outside the province says."""
+
+    s10: str
+    service_code: str
+    receiver_name: str
+    receiver_address: str
+    receiver_commune: int
+    weight_g: int
+    receiver_hamlet: str = ""
+    cod_amount: int = 0
+    sender_name: str = ""
+
+
+def _inbound_item(unit: PostUnit, arrival: Arrival, day: dt.date) -> PostalItem:
+    """The item as its label says, checked field by field, to be delivered in its commune."""
+    ident = _inbound_s10(arrival.s10)
+    service = _inbound_service(arrival.service_code)
+    commune = receiver_commune(arrival.receiver_commune)
+    _inbound_numbers(arrival.weight_g, arrival.cod_amount)
+    name = required_text(arrival.receiver_name, "receiver_name", _("tên người nhận"), 200)
+    sender = (arrival.sender_name or "").strip()[:200] or _("Người gửi ngoài tỉnh")
+    hamlet = (arrival.receiver_hamlet or "").strip()[:100]
+    return PostalItem(
+        s10=ident,
+        service=service,
+        destination=network_selectors.delivering_point(commune_code=commune.code) or unit,
+        sender_name=sender,
+        receiver_name=name,
+        receiver_address=required_text(
+            arrival.receiver_address, "receiver_address", _("địa chỉ người nhận"), 300
+        ),
+        receiver_hamlet=hamlet,
+        receiver_commune=commune,
+        zone=Zone.FAR,
+        weight_g=arrival.weight_g,
+        cod_amount=arrival.cod_amount,
+        status=S.ACCEPTED,
+        due_on=day + dt.timedelta(days=service.days_province),
+        search_text=build_search_text(ident, sender, name, hamlet),
+    )
 
 
 @journal.operation("mail.receive_inbound")
@@ -404,40 +440,20 @@ def receive_inbound(
 ) -> PostalItem:
     """Register an item that arrived from outside the province, then record its arrival."""
     require(actor, "mail.scan", Target(path=unit.path))
-    ident = _inbound_s10(s10)
-    service = _inbound_service(service_code)
-    commune = network_selectors.commune(code=receiver_commune) if receiver_commune else None
-    if commune is None:
-        raise MailError(
-            _("Hãy chọn xã, phường của người nhận."),
-            code=MailCode.INVALID,
-            field="receiver_commune",
-        )
-    _inbound_numbers(weight_g, cod_amount)
-    name = _required(receiver_name, "receiver_name", _("tên người nhận"), 200)
-    address = _required(receiver_address, "receiver_address", _("địa chỉ người nhận"), 300)
-    sender = (sender_name or "").strip()[:200] or _("Người gửi ngoài tỉnh")
-    destination = network_selectors.delivering_point(commune_code=commune.code) or unit
     when = clock.now()
-    day = timezone.localtime(when).date()
-    item = PostalItem.objects.create(
-        s10=ident,
-        service=service,
-        origin=None,
-        destination=destination,
-        current_unit=None,
-        sender_name=sender,
-        receiver_name=name,
-        receiver_address=address,
-        receiver_hamlet=(receiver_hamlet or "").strip()[:100],
-        receiver_commune=commune,
-        zone=Zone.FAR,
-        weight_g=weight_g,
-        cod_amount=cod_amount,
-        status=S.ACCEPTED,
-        due_on=day + dt.timedelta(days=service.days_province),
-        search_text=build_search_text(ident, sender, name, receiver_hamlet),
+    arrival = Arrival(
+        s10,
+        service_code,
+        receiver_name,
+        receiver_address,
+        receiver_commune,
+        weight_g,
+        receiver_hamlet,
+        cod_amount,
+        sender_name,
     )
+    item = _inbound_item(unit, arrival, timezone.localtime(when).date())
+    item.save()
     audit.record(
         actor=actor,
         action="mail.inbound",
