@@ -371,6 +371,31 @@ class _Maker:
         steps.append(("delivered", "", delivered, unit))
         return steps, delivered, False
 
+    def _addressed(self, inside: bool) -> tuple[_Unit | None, int | None, str, str]:
+        """Where an item sent goes: a point of the province, or a commune elsewhere (its
+        delivering unit, commune, commune's name and zone)."""
+        if inside:
+            to = self._pick(self.receivers, self.receiver_cum)
+            return to, to.commune_id, to.commune_name, "province"
+        commune_id, commune_name, _p = OUTSIDE[int(self.rng.random() * len(OUTSIDE))]
+        return None, commune_id, commune_name, self.zone_of[commune_id]
+
+    def _within(
+        self, day: dt.date, quick: bool, destination: _Unit, origin: _Unit
+    ) -> tuple[list[tuple[str, str, dt.datetime, _Unit | None]], dt.datetime | None]:
+        """The steps of an item sent within the province after its dispatch: its arrival,
+        delivery, and (rarely) its way back to the sender; and when it was delivered."""
+        r = self.rng.random
+        lag = 1 if r() < (0.95 if quick else 0.9) else (2 if r() < 0.8 else 3)
+        arrive = self.at(day + dt.timedelta(days=lag), 600 + r() * 240)
+        late = 0 if r() < (0.95 if quick else 0.85) else 1
+        found, delivered, returned = self._delivery(arrive, late, destination, outside=False)
+        more: list[tuple[str, str, dt.datetime, _Unit | None]] = list(found)
+        if returned:
+            back = _local_day(more[-1][2]) + dt.timedelta(days=3)
+            more.append(("returned", "", self.at(back, 600), origin))
+        return more, delivered
+
     def sent_item(self, day: dt.date, rows: _Rows) -> None:
         """An item taken in at a counter of the province."""
         r = self.rng.random
@@ -378,17 +403,7 @@ class _Maker:
         code = self.mix[bisect.bisect_right(self.mix_cum, r() * self.mix_cum[-1])]
         service = self.services[code]
         inside = r() < IN_PROVINCE
-        destination: _Unit | None = None
-        if inside:
-            destination = self._pick(self.receivers, self.receiver_cum)
-            commune_id, commune_name, zone = (
-                destination.commune_id,
-                destination.commune_name,
-                "province",
-            )
-        else:
-            commune_id, commune_name, _p = OUTSIDE[int(r() * len(OUTSIDE))]
-            zone = self.zone_of[commune_id]
+        destination, commune_id, commune_name, zone = self._addressed(inside)
         weight, cod, value, extras, charge = self._priced(code, zone, day)
         accepted = self.at(day, 420 + r() * 600)
         item_id = self._new_id()
@@ -401,17 +416,9 @@ class _Maker:
         ]
         due = day + dt.timedelta(days=service.days[zone])
         delivered: dt.datetime | None = None
-        returned = False
         if destination is not None:
-            quick = service.days[zone] == 1
-            lag = 1 if r() < (0.95 if quick else 0.9) else (2 if r() < 0.8 else 3)
-            arrive = self.at(day + dt.timedelta(days=lag), 600 + r() * 240)
-            late = 0 if r() < (0.95 if quick else 0.85) else 1
-            more, delivered, returned = self._delivery(arrive, late, destination, outside=False)
+            more, delivered = self._within(day, service.days[zone] == 1, destination, origin)
             steps += more
-            if returned:
-                back = _local_day(more[-1][2]) + dt.timedelta(days=3)
-                steps.append(("returned", "", self.at(back, 600), origin))
         kept = [s for s in steps if s[2] < self.cut]
         status, _reason, _at, where = kept[-1]
         received_on = None
