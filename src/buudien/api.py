@@ -15,6 +15,7 @@ from buudien.core.errors import ERROR_STATUSES, DomainError, ErrorCode, http_sta
 from buudien.counter.api import router as counter_router
 from buudien.dossiers.api import public_router
 from buudien.dossiers.api import router as dossiers_router
+from buudien.insurance.api import routers as insurance_routers
 from buudien.mail.api import public_router as mail_public_router
 from buudien.mail.api import routers as mail_routers
 from buudien.network.api import router as network_router
@@ -94,6 +95,8 @@ api.add_router("/payouts/", payouts_router)
 for mail_router in mail_routers:
     api.add_router("/mail/", mail_router)
 api.add_router("/public/", mail_public_router)
+for insurance_router in insurance_routers:
+    api.add_router("/insurance/", insurance_router)
 
 
 def operations() -> list[tuple[str, str, Any]]:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "buudien.dossiers",
     "buudien.payouts",
     "buudien.mail",
+    "buudien.insurance",
     "buudien.sync",
 ]
 

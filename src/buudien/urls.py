@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossiers/", include("buudien.dossiers.urls")),
     path("payouts/", include("buudien.payouts.urls")),
     path("mail/", include("buudien.mail.urls")),
+    path("bao-hiem/", include("buudien.insurance.urls")),
     path("sync/", include("buudien.sync.urls")),
     path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
     *mail_public.urlpatterns,

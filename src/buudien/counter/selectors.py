@@ -368,3 +368,9 @@ def customer(user: Actor, pk: Any) -> Customer:
 def customer_kinds() -> list[tuple[str, str]]:
     """The kinds of customer, value and label, for pick lists."""
     return [(str(v), str(label)) for v, label in Customer.Kind.choices]
+
+
+def tariffs_of(service_code: str) -> list[Tariff]:
+    """A service's tariffs, newest first: what the post earns on it from each date (reference
+    data, the same for everyone)."""
+    return list(Tariff.objects.filter(service__code=service_code).order_by("-valid_from"))

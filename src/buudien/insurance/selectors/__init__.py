@@ -1,0 +1,1 @@
+"""Every read on the insurance agency, scoped by the acting user."""

@@ -1,0 +1,1 @@
+"""Insurance pages, by sub-domain; each module lists its own urlpatterns."""
