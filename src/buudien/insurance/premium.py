@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -72,9 +73,17 @@ class Mode:
     source: str = ""
 
 
-def _in_force(rows: Sequence[object], day: dt.date) -> object | None:
+class _Dated(Protocol):
+    @property
+    def valid_from(self) -> dt.date: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def _in_force(rows: Sequence[D], day: dt.date) -> D | None:
     """The row that started latest on or before the day (rows newest first)."""
-    return next((r for r in rows if r.valid_from <= day), None)  # type: ignore[attr-defined]
+    return next((r for r in rows if r.valid_from <= day), None)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class RuleBook:
                 _("Chưa có mức đóng áp dụng ngày %(d)s.") % {"d": day.strftime("%d/%m/%Y")},
                 code=InsuranceCode.NO_RULE,
             )
-        return found  # type: ignore[return-value]
+        return found
 
     def salary(self, day: dt.date) -> int:
         found = _in_force(self.salaries, day)
@@ -103,14 +112,14 @@ class RuleBook:
                 _("Chưa có mức lương cơ sở áp dụng ngày %(d)s.") % {"d": day.strftime("%d/%m/%Y")},
                 code=InsuranceCode.NO_RULE,
             )
-        return found.amount  # type: ignore[attr-defined]
+        return found.amount
 
     def support(self, category: str, day: dt.date) -> Share | None:
-        return _in_force(self.supports.get(category, ()), day)  # type: ignore[return-value]
+        return _in_force(self.supports.get(category, ()), day)
 
     def mode(self, code: str, day: dt.date) -> Mode | None:
         found = _in_force(self.modes.get(code, ()), day)
-        return found if found is not None and found.months_max > 0 else None  # type: ignore[attr-defined]
+        return found if found is not None and found.months_max > 0 else None
 
     def modes_on(self, day: dt.date) -> list[str]:
         return [code for code in self.modes if self.mode(code, day) is not None]

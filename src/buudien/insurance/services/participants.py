@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -127,7 +127,7 @@ def _citizen_id(value: str, birth_date: dt.date, today: dt.date) -> str:
 
 
 def _check_unique(
-    citizen_id: str, si_number: str | None, key: str, *, other: object, confirm: bool
+    citizen_id: str, si_number: str | None, key: str, *, other: Any, confirm: bool
 ) -> None:
     """The same citizen id or social-insurance number is refused; the same folded name and
     birth date is refused until the clerk says it is another person."""
