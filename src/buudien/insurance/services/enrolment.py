@@ -183,13 +183,20 @@ def _already_covered(household: Household | None, people: list[Participant], day
     """Members of the household covered on the day and not in this payment: they come first."""
     if household is None:
         return 0
-    return (
-        Cover.objects.filter(
-            scheme_id=premium.HEALTH, participant__household=household, paid_until__gte=day
-        )
-        .exclude(participant__in=people)
-        .count()
-    )
+    paying = {p.pk for p in people}
+    others = [pk for pk in household.members.values_list("pk", flat=True) if pk not in paying]
+    return Cover.objects.filter(
+        scheme_id=premium.HEALTH, participant_id__in=others, paid_until__gte=day
+    ).count()
+
+
+def _covers(scheme: Scheme, people: list[Participant], *, lock: bool) -> dict[Any, Cover]:
+    """Each person's cover in the scheme, if he has one (looked up by person: one or two
+    covers each, whatever the planner thinks of the scheme's many)."""
+    qs = Cover.objects.filter(participant_id__in=[p.pk for p in people])
+    if lock:
+        qs = qs.select_for_update()
+    return {c.participant_id: c for c in qs if c.scheme_id == scheme.code}
 
 
 def _check_member(scheme: Scheme, member: MemberIn, person: Participant) -> None:
@@ -216,10 +223,7 @@ def plan(
     premium.check_mode(book, mode=data.mode, months=data.months, day=paid_on)
     people = _participants(user, data.members, lock=lock)
     household = _household(scheme, people)
-    covers_qs = Cover.objects.filter(scheme=scheme, participant__in=people)
-    if lock:
-        covers_qs = covers_qs.select_for_update()
-    covers = {c.participant_id: c for c in covers_qs}
+    covers = _covers(scheme, people, lock=lock)
     waiting = book.rate(paid_on).waiting_days
     earlier = _already_covered(household, people, paid_on)
     members: list[premium.Member] = []
