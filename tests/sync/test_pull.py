@@ -28,7 +28,13 @@ from tests.sync.conftest import offline
 
 pytestmark = pytest.mark.django_db
 
-MUTABLE = {"payouts.lines", "dossiers.open", "mail.to_deliver", "counter.customers"}
+MUTABLE = {
+    "payouts.lines",
+    "dossiers.open",
+    "mail.to_deliver",
+    "counter.customers",
+    "insurance.people",
+}
 
 
 def pages(

@@ -42,7 +42,7 @@ ACTOR_ARGS = ("clerk", "actor")
 class Flag:
     """Something the province found applying an operation that a manager must look at."""
 
-    kind: str  # double_payment, dossier_moved, price_difference, disabled_user
+    kind: str  # double_payment, double_collection, dossier_moved, price_difference, …
     message: str
     amount: int = 0
     details: dict[str, Any] = field(default_factory=dict)

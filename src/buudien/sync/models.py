@@ -98,6 +98,7 @@ class Conflict(models.Model):
 
     class Kind(models.TextChoices):
         DOUBLE_PAYMENT = "double_payment", _("chi trùng")
+        DOUBLE_COLLECTION = "double_collection", _("thu trùng")
         DOSSIER_MOVED = "dossier_moved", _("hồ sơ đã chuyển bước ở nơi khác")
         PRICE_DIFFERENCE = "price_difference", _("chênh lệch giá cước")
         DISABLED_USER = "disabled_user", _("người dùng đã bị khóa")

@@ -276,7 +276,9 @@ def _receipts(c: Conflict) -> list[tuple[str, str]]:
     """The receipts a conflict names, labelled: the settlement that stands, and the second."""
     details = c.details if isinstance(c.details, dict) else {}
     labels = {"first_receipt": _("Lần chi trước"), "second_receipt": _("Lần tại điểm")}
-    if c.kind != Conflict.Kind.DOUBLE_PAYMENT:
+    if c.kind == Conflict.Kind.DOUBLE_COLLECTION:
+        labels["first_receipt"] = _("Lần thu trước")
+    elif c.kind != Conflict.Kind.DOUBLE_PAYMENT:
         labels["second_receipt"] = _("Biên lai")
     return [(labels[k], str(details[k])) for k in RECEIPT_KEYS if details.get(k)]
 
