@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,14 @@ from buudien.core.ids import is_uuid
 from buudien.core.permissions import Target
 from buudien.core.scoping import Actor, scope_of, scoped_by_unit
 from buudien.core.text import search_terms
-from buudien.insurance.models import Cover, Household, Participant, Payment, Scheme
+from buudien.insurance.models import (
+    Cover,
+    Household,
+    InsuranceDay,
+    Participant,
+    Payment,
+    Scheme,
+)
 
 MAX_QUERY = 100
 SORTS = {
@@ -137,3 +144,71 @@ def health_covers(home: Household) -> dict[Any, Cover]:
         c.participant_id: c
         for c in Cover.objects.filter(participant__household=home, scheme_id="household_health")
     }
+
+
+def state_of(cover: Cover, day: dt.date | None = None) -> str:
+    """A cover's state on a day: "lapsed" once its paid period ended, "due" when it ends
+    within 30 days, else "active"."""
+    first = day or today()
+    if cover.paid_until < first:
+        return "lapsed"
+    if cover.paid_until <= first + dt.timedelta(days=DUE_DAYS):
+        return "due"
+    return "active"
+
+
+def hamlets_of_people(*, user: Actor, point: Any = None) -> list[str]:
+    """The hamlets of the people in scope (of one point if given), for the list's filter."""
+    qs = participants(user=user, point=point).exclude(hamlet="").order_by()
+    return sorted(set(qs.values_list("hamlet", flat=True)))[:500]
+
+
+def active_by_scheme(*, user: Actor, day: dt.date | None = None) -> list[tuple[Scheme, int]]:
+    """How many people in scope have a cover paid to today or later, for each scheme."""
+    first = day or today()
+    covers = visible(Cover.objects.filter(paid_until__gte=first), user, "point")
+    counts = dict(
+        covers.order_by().values_list("scheme_id").annotate(n=Count("participant", distinct=True))
+    )
+    return [(s, counts.get(s.code, 0)) for s in Scheme.objects.order_by("code")]
+
+
+def month_enrolments(*, user: Actor, day: dt.date | None = None) -> list[dict[str, Any]]:
+    """This month's enrolments (people paid for), new people and money in scope, by scheme,
+    from the daily rollup."""
+    last = day or today()
+    rows = visible(
+        InsuranceDay.objects.filter(day__gte=last.replace(day=1), day__lte=last), user, "unit"
+    )
+    sums = {
+        r["scheme_id"]: r
+        for r in rows.order_by()
+        .values("scheme_id")
+        .annotate(enrolments=Sum("enrolments"), new_people=Sum("new_people"), amount=Sum("amount"))
+    }
+    empty = {"enrolments": 0, "new_people": 0, "amount": 0}
+    return [
+        {"scheme": s, **{k: sums.get(s.code, empty)[k] or 0 for k in empty}}
+        for s in Scheme.objects.order_by("code")
+    ]
+
+
+def covers_by_person(people: list[Participant]) -> dict[Any, list[Cover]]:
+    """The covers of the people on a list's page, by person, in scheme order."""
+    found: dict[Any, list[Cover]] = {p.pk: [] for p in people}
+    for c in (
+        Cover.objects.filter(participant__in=people).select_related("scheme").order_by("scheme")
+    ):
+        found[c.participant_id].append(c)
+    return found
+
+
+def member_counts(homes: list[Household]) -> dict[Any, int]:
+    """How many members each household on a list's page has."""
+    rows = (
+        Participant.objects.filter(household__in=homes)
+        .order_by()
+        .values_list("household_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)

@@ -318,6 +318,7 @@ def _cover(
             first_from=pq.period_from,
             paid_until=pq.period_to,
         )
+    cover.mode = planned.quote.mode
     cover.income = pq.member.income
     cover.category = pq.member.category
     cover.evidence = member.evidence.strip()[:200]
