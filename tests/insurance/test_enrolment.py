@@ -260,3 +260,15 @@ class TestRegistration:
     ) -> None:
         with pytest.raises(Forbidden):
             register(users[Role.AUDITOR], insured.point_b1)
+
+
+def test_a_new_person_enrolled_meanwhile_at_another_counter_is_not_enrolled_twice(
+    shift: CounterSession, clerk: User, insured: Tree
+) -> None:
+    person = register(clerk, insured.point_a1)
+    form = services.MemberIn(participant_id=str(person.pk), income=2_200_000, checked=True)
+    data = services.EnrolmentIn(scheme="voluntary_social", mode="3m", months=3, members=(form,))
+    services.enrol(session=shift, clerk=clerk, data=data)
+    with pytest.raises(InsuranceError, match="vừa được đóng tiền"):
+        services.enrol(session=shift, clerk=clerk, data=data)
+    assert Payment.objects.count() == 1

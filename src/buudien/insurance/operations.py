@@ -65,6 +65,7 @@ _MEMBER = (
     ("category", "c", "other"),
     ("evidence", "e", ""),
     ("paid_until_seen", "ps", None),
+    ("checked", "ck", False),
 )
 
 

@@ -54,8 +54,10 @@ class MemberIn:
     income: int | None = None
     category: str = Category.OTHER
     evidence: str = ""
-    # The end of his paid period as the clerk saw it: a payment made meanwhile is not repeated.
+    # The end of his paid period as the clerk saw it (none: he had no cover), when `checked`:
+    # a payment made meanwhile elsewhere is refused instead of being taken a second time.
     paid_until_seen: dt.date | None = None
+    checked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,7 @@ def plan(
 
 def _check_seen(member: MemberIn, person: Participant, cover: Cover | None) -> None:
     """A form opened before someone else's payment for the same person is refused."""
-    if member.paid_until_seen is None:
+    if not member.checked and member.paid_until_seen is None:
         return
     now = cover.paid_until if cover else None
     if now != member.paid_until_seen:
