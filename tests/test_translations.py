@@ -43,6 +43,8 @@ KEPT_VIETNAMESE = {
     "payouts/importers.py": "the column headings of the social-insurance agency's lists",
     "dossiers/importers.py": "the column headings of the public-service centre's files",
     "plans/importers.py": "the column headings of the plan templates",
+    "insurance/importers.py": "the headings and answer words of the social-insurance agency's "
+    "confirmation file",
     "sync/sample.py": "a sample day's names, villages and notes that train the compression "
     "dictionary: data shaped like a point's, not interface text",
     "settings.py": "the start-up error raised before translations can load; it carries its English",

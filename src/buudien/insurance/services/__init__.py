@@ -1,8 +1,8 @@
 """Every write on the insurance agency, by sub-domain: people and households, enrolment and
 payment, the agency's declaration lists and its confirmation, reminders. Callers import here."""
 
+from buudien.insurance.importers import CONFIRMATION_COLUMNS
 from buudien.insurance.services.declarations import (
-    CONFIRMATION_COLUMNS,
     ConfirmationResult,
     confirm_declaration,
     declaration_rows,
