@@ -10,37 +10,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buudien.core.money import parse_amount
+from buudien.core.forms import AmountField
 from buudien.insurance.models import Category, ModeCode, SchemeCode
 from buudien.insurance.services.enrolment import MAX_MEMBERS, EnrolmentIn, MemberIn
 
 MAX_AMOUNT = 10**12
 MAX_MONTHS = 120
 FORMATS = [("", "HTML"), ("xlsx", "Excel")]
-
-
-class AmountField(forms.Field):
-    """An amount in đồng as people type it ("2.200.000", "2200000 đ"); empty is nothing."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "30"})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        if len(text) > 30:
-            raise forms.ValidationError(_("Số tiền quá dài."), code="max_length")
-        try:
-            amount = parse_amount(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount > MAX_AMOUNT:
-            raise forms.ValidationError(_("Số tiền quá lớn."), code="max_value")
-        return amount
 
 
 class EnrolForm(forms.Form):
@@ -68,7 +44,9 @@ class MemberForm(forms.Form):
     """One person's row: who (hidden), and for voluntary insurance his income and support."""
 
     participant = forms.UUIDField(widget=forms.HiddenInput)
-    income = AmountField(label=gettext_lazy("Thu nhập chọn đóng (đồng/tháng)"))
+    income = AmountField(
+        label=gettext_lazy("Thu nhập chọn đóng (đồng/tháng)"), max_amount=MAX_AMOUNT, empty=None
+    )
     category = forms.ChoiceField(
         label=gettext_lazy("Đối tượng hỗ trợ"),
         choices=Category.choices,

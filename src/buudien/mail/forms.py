@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buudien.core import clock
-from buudien.core.forms import errors_of
-from buudien.core.money import parse_amount
+from buudien.core.forms import AmountField, errors_of
 from buudien.counter import selectors as counter_selectors
 from buudien.mail import pricing
 from buudien.mail.errors import MailCode, MailError
@@ -33,30 +32,6 @@ TICKED_EXTRAS = [
 ]
 MAX_WEIGHT_G = 1_000_000
 MAX_COMMUNE = 10**8
-
-
-class AmountField(forms.Field):
-    """An amount in đồng as people type it ("350.000", "350000 đ"); empty is 0."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "30"})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int:
-        text = str(value or "").strip()
-        if not text:
-            return 0
-        if len(text) > 30:
-            raise forms.ValidationError(_("Số tiền quá dài."), code="max_length")
-        try:
-            amount = parse_amount(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount > MAX_VALUE:
-            raise forms.ValidationError(_("Tối đa 200.000.000 đồng."), code="max_value")
-        return amount
 
 
 class AcceptForm(forms.Form):
@@ -107,8 +82,8 @@ class AcceptForm(forms.Form):
         label=gettext_lazy("Khối lượng (g)"), min_value=1, max_value=MAX_WEIGHT_G
     )
     contents = forms.CharField(label=gettext_lazy("Nội dung"), max_length=200, required=False)
-    declared_value = AmountField(label=gettext_lazy("Giá trị khai (đồng)"))
-    cod_amount = AmountField(label=gettext_lazy("Tiền thu hộ COD (đồng)"))
+    declared_value = AmountField(label=gettext_lazy("Giá trị khai (đồng)"), max_amount=MAX_VALUE)
+    cod_amount = AmountField(label=gettext_lazy("Tiền thu hộ COD (đồng)"), max_amount=MAX_VALUE)
     extras = forms.MultipleChoiceField(
         label=gettext_lazy("Dịch vụ cộng thêm"),
         choices=TICKED_EXTRAS,
