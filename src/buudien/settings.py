@@ -248,6 +248,9 @@ BUUDIEN_MAX_UPLOAD_BYTES = int(os.environ.get("BUUDIEN_MAX_UPLOAD_MB", "10")) * 
 # Each app that has demo data adds its builder here, in dependency order.
 BUUDIEN_DEMO_STEPS = [
     "buudien.network.demo.build",
+    # Before the counters' years: its premiums go through the ledger's bulk door while the
+    # ledger is small, and the counter step's rollups count them with its own entries.
+    "buudien.insurance.demo.build",
     "buudien.counter.demo.build",
     "buudien.dossiers.demo.build",
     "buudien.payouts.demo.build",

@@ -8,7 +8,9 @@ from buudien.api import api
 from buudien.core import views as core_views
 from buudien.core.permissions import public
 from buudien.dossiers import views as dossier_views
+from buudien.insurance import urls as insurance_urls
 from buudien.mail.views import public as mail_public
+from buudien.reports import insurance_targets
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -23,7 +25,12 @@ urlpatterns = [
     path("dossiers/", include("buudien.dossiers.urls")),
     path("payouts/", include("buudien.payouts.urls")),
     path("mail/", include("buudien.mail.urls")),
-    path("bao-hiem/", include("buudien.insurance.urls")),
+    # The insurance targets are read from the plans, above the insurance app: reports serves
+    # them among the insurance pages.
+    path(
+        "bao-hiem/",
+        include((insurance_urls.urlpatterns + insurance_targets.urlpatterns, "insurance")),
+    ),
     path("sync/", include("buudien.sync.urls")),
     path("tra-cuu/", dossier_views.public_lookup, name="lookup"),
     *mail_public.urlpatterns,

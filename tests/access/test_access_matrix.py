@@ -27,6 +27,10 @@ from tests.access import (
     cases_core,
     cases_counter,
     cases_dossiers,
+    cases_insurance_agency,
+    cases_insurance_counter,
+    cases_insurance_people,
+    cases_insurance_targets,
     cases_mail_counter,
     cases_mail_delivery,
     cases_mail_network,
@@ -56,6 +60,10 @@ MODULES = [
     cases_mail_network,
     cases_mail_ordinary,
     cases_mail_public,
+    cases_insurance_people,
+    cases_insurance_counter,
+    cases_insurance_agency,
+    cases_insurance_targets,
 ]
 CASES: dict[str, Case] = {}
 for _module in MODULES:

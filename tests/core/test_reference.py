@@ -139,9 +139,9 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
     again = reference.load()
     assert first == {
         "network.partners": 11,
-        "counter.services": 22,
-        "counter.tariffs": 23,
-        "plans.indicators": 25,
+        "counter.services": 23,
+        "counter.tariffs": 24,
+        "plans.indicators": 28,
         "dossiers.holidays": 60,
         "dossiers.procedures": 42,
         "dossiers.documents": 113,
@@ -150,6 +150,11 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
         "mail.services": 5,
         "mail.bands": 75,
         "mail.extras": 4,
+        "insurance.schemes": 2,
+        "insurance.rules": 5,
+        "insurance.base_salaries": 3,
+        "insurance.supports": 8,
+        "insurance.modes": 9,
     }
     assert all((o.created, o.updated, o.unchanged) == (0, 0, first[o.name]) for o in again)
 
@@ -158,7 +163,7 @@ def test_the_shipped_files_load_into_an_empty_database_and_a_second_load_changes
 def test_the_command_prints_what_each_set_did() -> None:
     out = io.StringIO()
     call_command("load_reference", "--only", "plans.indicators", stdout=out)
-    assert out.getvalue().startswith("plans.indicators v3: 25 bản ghi — 25 mới")
+    assert out.getvalue().startswith("plans.indicators v4: 28 bản ghi — 28 mới")
     with pytest.raises(CommandError, match="Không có tập danh mục"):
         call_command("load_reference", "--only", "plans.chitieu", stdout=out)
 

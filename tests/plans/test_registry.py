@@ -42,6 +42,10 @@ def test_each_indicator_is_computed_by_the_app_that_counts_it() -> None:
         "BC_PHAT": "mail",
         "BC_PHAT_DUNG_HAN": "mail",
         "COD_TON": "mail",
+        "BHXH_TN": "insurance",
+        "BHYT_HGD": "insurance",
+        "BHXH_TN_DANG": "insurance",
+        "BHYT_HGD_DANG": "insurance",
     }
 
 
@@ -67,8 +71,16 @@ def _imports(path: Path) -> set[str]:
 def test_plans_and_reports_import_nothing_from_the_apps_whose_activity_they_report(
     app: str,
 ) -> None:
-    """The demo, which builds a province on every app's data, is the one exception."""
-    owners = ("buudien.dossiers", "buudien.payouts", "buudien.counter", "buudien.mail")
+    """The demo, which builds a province on every app's data, is one exception; the insurance
+    targets page, served by reports among the insurance pages, asks the insurance selectors
+    whose agency a unit's targets are (its figures come from the plans), the other."""
+    owners = (
+        "buudien.dossiers",
+        "buudien.payouts",
+        "buudien.counter",
+        "buudien.mail",
+        "buudien.insurance",
+    )
     offending = {
         f"{path.relative_to(SRC)}: {name}"
         for path in (SRC / app).rglob("*.py")
@@ -76,7 +88,7 @@ def test_plans_and_reports_import_nothing_from_the_apps_whose_activity_they_repo
         for name in _imports(path)
         if name.startswith(owners)
     }
-    assert offending == set()
+    assert offending - {"reports/insurance_targets.py: buudien.insurance.selectors"} == set()
 
 
 @pytest.fixture

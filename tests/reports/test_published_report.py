@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from buudien.core.models import Role
 from buudien.counter.models import CounterSession, LedgerEntry, Service
 from buudien.counter.services import rebuild_rollups
+from buudien.insurance.services import rollups as insurance_rollups
 from buudien.network.models import PostUnit
 from buudien.plans import services as plan_services
 from buudien.plans.models import Indicator, ManualValue
@@ -125,11 +126,13 @@ def cao_bang_2023(db: None, catalogue: None) -> dict[str, Any]:
         "QUY_LUONG": 28_392 * TRIEU,
     }
     plan_services.enter_manual_values(
-        actor=manager, unit=province, year=2023, month=12, values={**manual, "BHXH_TN": 15_959}
+        actor=manager, unit=province, year=2023, month=12, values=manual
     )
-    plan_services.enter_manual_values(
-        actor=manager, unit=province, year=2022, month=12, values={"BHXH_TN": 15_642}
-    )
+    # People enrolled in voluntary social insurance, as the insurance agency counts them.
+    for day, people in ((dt.date(2023, 6, 1), 15_959), (dt.date(2022, 6, 1), 15_642)):
+        insurance_rollups.count(
+            unit_id=points[0].pk, day=day, scheme_id="voluntary_social", enrolments=people
+        )
     return {"province": province, "manager": manager}
 
 

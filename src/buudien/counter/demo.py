@@ -5,7 +5,8 @@ Revenue follows the published reports (113 tỷ đồng in a year, 70% of it pos
 grows by a few percent a year; each line's revenue is shared among its services, and each
 service's entries are sized by its tariff, so that a letter costs what a letter costs and
 the year adds up. Pensions and allowances are not invented here: the payouts demo pays its
-lists at the counters line by line.
+lists at the counters line by line; nor are the insurance premiums from 1 January last year,
+which the insurance demo takes payment by payment.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ SERVICES = {
         "PP-TEM": (0.05, 120_000),
     },
 }
+# From 1 January last year the insurance demo takes the voluntary social and household
+# health insurance premiums at the points (TC-BHXH, TC-BHYT), their commission about this
+# share of the finance line's revenue: the counters' own TC-BHXH entries stop then, and the
+# rest of their share goes to the other finance services, so the line keeps its revenue.
+INSURANCE_SERVICE = "TC-BHXH"
+INSURANCE_SHARE = 0.041
 # A spread around the typical entry whose mean is 1.
 SPREAD = 0.5
 SPREAD_MEAN = math.exp(SPREAD**2 / 2)
@@ -73,6 +80,16 @@ PRICED = frozenset({Tariff.Rule.UNIT_PRICE.value, Tariff.Rule.FIXED_FEE.value})
 def first_day(today: dt.date) -> dt.date:
     """The demo's data starts on 1 January two full years back."""
     return dt.date(today.year - 2, 1, 1)
+
+
+def service_shares(line: str, year: int, today: dt.date) -> dict[str, float]:
+    """Each service's share of its line's revenue in a year (see INSURANCE_SHARE)."""
+    found = {code: share for code, (share, _typical) in SERVICES[line].items()}
+    if line != "finance" or year < today.year - 1:
+        return found
+    freed = found.pop(INSURANCE_SERVICE) - INSURANCE_SHARE
+    rest = sum(found.values())
+    return {code: share + freed * share / rest for code, share in found.items()}
 
 
 def revenue_of(year: int, today: dt.date) -> int:
@@ -125,15 +142,15 @@ def _year(
 ) -> _Year:
     total = revenue_of(year, today) * scale
     codes, counts = [], []
-    for line, per_service in SERVICES.items():
-        for code, (share, _typical) in per_service.items():
+    for line in SERVICES:
+        for code, share in service_shares(line, year, today).items():
             codes.append(code)
             counts.append(total * LINE_SHARE[line] * share / expected[code])
     days = [dt.date(year, 1, 1) + dt.timedelta(d) for d in range(366 if year % 4 == 0 else 365)]
     weights = {d: calendar.weight(d) for d in days}
     whole = sum(weights.values())
-    shares = {d: w / whole for d, w in weights.items()}
-    return _Year(codes, counts, list(itertools.accumulate(counts)), shares)
+    day_share = {d: w / whole for d, w in weights.items()}
+    return _Year(codes, counts, list(itertools.accumulate(counts)), day_share)
 
 
 class _Entries:

@@ -1,4 +1,5 @@
-"""Insurance pages under /bao-hiem/."""
+"""Insurance pages under /bao-hiem/ (with the targets page, which `reports` serves: see
+`buudien.urls`)."""
 
 from buudien.insurance.views import counter, declarations, people, renewals
 

@@ -39,7 +39,10 @@ MANUAL = {
     "CP_KHONG_LUONG": (0.50, 0.73),
     "QUY_LUONG": (0.25, 1.12),
 }
-NEW_PARTICIPANTS = "BHXH_TN"  # people enrolled in voluntary social insurance, a month
+# People enrolled in insurance: a year ends at the published 81% of its plan (15.959/19.668
+# lượt người); the participants at the year's end at 95% of theirs.
+ENROLMENTS, ENROLMENT_ATTAINMENT = ("BHXH_TN", "BHYT_HGD"), 0.81
+PARTICIPANTS, PARTICIPANT_ATTAINMENT = ("BHXH_TN_DANG", "BHYT_HGD_DANG"), 0.95
 # The demo holds the last 365 days of mail, so only this year has mail plans: the whole year
 # at the pace so far, over how far it ends from its plan; the on-time rate's plan is 95%.
 MAIL_ATTAINMENT = {"BC_DI": 0.96, "BC_DEN": 1.03}
@@ -124,6 +127,57 @@ def _mail_plans(actor: User, province: Any, year: int, today: dt.date) -> None:
         )
 
 
+def _insurance_plans(actor: User, province: Any, year: int, today: dt.date) -> None:
+    """People to enrol in each scheme (the whole year at the pace of its ended months, over
+    the published attainment) and participants to have at its end, for the province and its
+    areas; this year's enrolments also for the points."""
+    months = _months_ended(year, today)
+    if not months:
+        return
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=ENROLMENTS + PARTICIPANTS)}
+    basis = Period(year, "ytd", months[-1])
+    actual = _figures(actor, province, basis, list(inds))
+    for code, ind in inds.items():
+        if code in ENROLMENTS:
+            target = round(actual[code] * 12 / len(months) / ENROLMENT_ATTAINMENT)
+        else:
+            target = round(actual[code] / PARTICIPANT_ATTAINMENT)
+        if target <= 0:
+            continue
+        services.set_plan(actor=actor, unit=province, indicator=ind, year=year, target=target)
+        _allocate_by_outcome(actor, province, ind, basis, ("area",))
+        if year == today.year and code in ENROLMENTS:
+            for area in selectors.units_below(unit=province):
+                _allocate_by_outcome(actor, area, ind, basis, ("commune_point",))
+
+
+def _allocate_by_outcome(
+    actor: User, parent: Any, ind: Indicator, basis: Period, kinds: tuple[str, ...]
+) -> None:
+    """The parent's plan to its units by their share of last year's figure (of this one's
+    while there was none last year)."""
+    plan = selectors.plan_for(parent, ind.code, basis)
+    children = selectors.units_below(unit=parent, kinds=kinds)
+    if plan is None or not children:
+        return
+    weights = [0]
+    for period in (basis.last_year(), basis):
+        found = selectors.values(user=actor, units=children, period=period, codes=[ind.code])
+        weights = [found[c.pk].get(ind.code) or 0 for c in children]
+        if any(weights):
+            break
+    targets = services.split_exact(plan.target, weights)
+    services.allocate(
+        actor=actor,
+        parent=parent,
+        indicator=ind,
+        year=basis.year,
+        method="entered",
+        entered={c.code: t for c, t in zip(children, targets, strict=True)},
+        kinds=kinds,
+    )
+
+
 def _months_ended(year: int, today: dt.date) -> list[int]:
     last = 12 if year < today.year else today.month - 1
     return list(range(1, last + 1))
@@ -155,18 +209,6 @@ def _finance_office(
             services.set_plan(
                 actor=actor, unit=province, indicator=manual[code], year=year, target=target
             )
-    if NEW_PARTICIPANTS in manual:
-        people = {m: rng.randint(900, 1600) for m in months}
-        rows += [
-            _value(province, NEW_PARTICIPANTS, year, m, v, actor=actor) for m, v in people.items()
-        ]
-        services.set_plan(
-            actor=actor,
-            unit=province,
-            indicator=manual[NEW_PARTICIPANTS],
-            year=year,
-            target=round(sum(people.values()) * 12 / max(len(months), 1) / 0.81),
-        )
     ManualValue.objects.bulk_create(rows)
 
 
@@ -222,6 +264,7 @@ def build(*, today: dt.date | None = None) -> list[tuple[str, str, str]]:
         _revenue_plan(actor, province, year, today)
         _other_plans(actor, province, year, today)
         _mail_plans(actor, province, year, today)
+        _insurance_plans(actor, province, year, today)
         _finance_office(actor, province, year, today, rng)
         _at_the_units(actor, province, year, today, rng)
     return []

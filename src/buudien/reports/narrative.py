@@ -21,14 +21,15 @@ SHARE = "TT_TCBC"
 FINANCE = ("DT_TINH_LUONG", "NSLD", "CHENH_LECH", "CP_KHONG_LUONG", "QUY_LUONG", "THU_NHAP_BQ")
 DOSSIERS = ("HS_NHAN", "HS_TRA")
 PAYOUTS = ("CT_LUOT", "CT_TIEN")
-PEOPLE = "BHXH_TN"
+# People enrolled (lượt người: BHXH_TN, BHYT_HGD …) read as the published report words them.
+PEOPLE = "people"
 MAIL = ("BC_DI", "BC_DEN", "BC_DUNG_HAN", "COD_TON")
 # The parts of the on-time rate, told through it.
 MAIL_PARTS = ("BC_PHAT", "BC_PHAT_DUNG_HAN")
 # Figures told elsewhere: transactions, revenue per point (the network text), the workforce
 # (inside productivity and income).
 QUIET = ("SO_GD", "DT_DIEM", "LAO_DONG")
-TOLD = (TOTAL, *LINES, SHARE, *FINANCE, *DOSSIERS, *PAYOUTS, PEOPLE, *MAIL, *MAIL_PARTS, *QUIET)
+TOLD = (TOTAL, *LINES, SHARE, *FINANCE, *DOSSIERS, *PAYOUTS, *MAIL, *MAIL_PARTS, *QUIET)
 
 
 def _capital(text: str) -> str:
@@ -63,7 +64,7 @@ def _people(row: Row) -> str:
             text += gettext(", đạt %(pct)s%%") % {"pct": row.pct_plan}
     else:
         text = f"{name} {format_number(row.actual or 0)} {unit}"
-    if row.last_year is not None and row.actual is not None:
+    if row.last_year and row.actual is not None:  # nobody last year: nothing to compare
         diff = row.actual - row.last_year
         if diff:
             up = gettext(", tăng %(n)s %(unit)s so với cùng kỳ")
@@ -160,13 +161,15 @@ def plan_vs_actual_text(report: PlanActualReport) -> str:
     sentences.append(_dossiers(*(report.row(c) for c in DOSSIERS)))
     sentences.append(_payouts(*(report.row(c) for c in PAYOUTS)))
     sentences.append(_mail(*(report.row(c) for c in MAIL)))
-    people = report.row(PEOPLE)
-    if people is not None and people.actual is not None:
-        sentences.append(_people(people) + ".")
+    sentences += [
+        _people(r) + "."
+        for r in report.rows
+        if r.indicator.measure == PEOPLE and (r.actual or r.plan)
+    ]
     sentences += [
         _clause(r, first=True, last_year=True) + "."
         for r in report.rows
-        if r.indicator.code not in TOLD and r.actual
+        if r.indicator.code not in TOLD and r.indicator.measure != PEOPLE and r.actual
     ]
     return " ".join(s for s in sentences if s)
 
