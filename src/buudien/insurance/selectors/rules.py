@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from buudien.counter import selectors as counter_selectors
 from buudien.insurance import premium
-from buudien.insurance.models import BaseSalary, PaymentMode, Scheme, SchemeRule, Support
+from buudien.insurance.errors import InsuranceCode, InsuranceError
+from buudien.insurance.models import (
+    BaseSalary,
+    PaymentMode,
+    Scheme,
+    SchemeCode,
+    SchemeRule,
+    Support,
+)
 
 
 def rule_book(scheme: str) -> premium.RuleBook:
@@ -55,6 +65,16 @@ def schemes() -> list[Scheme]:
 
 def scheme(code: str) -> Scheme | None:
     return Scheme.objects.filter(code=code).first()
+
+
+def chosen_scheme(code: str) -> Scheme:
+    """The scheme a form or a call names; none or an unknown code is a message on its field."""
+    found = scheme(code) if code in SchemeCode.values else None
+    if found is None:
+        raise InsuranceError(
+            _("Hãy chọn loại bảo hiểm."), code=InsuranceCode.INVALID, field="scheme"
+        )
+    return found
 
 
 def rules_page() -> dict[str, Any]:

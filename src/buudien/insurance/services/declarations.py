@@ -30,8 +30,8 @@ from buudien.insurance.models import (
     Payment,
     PaymentLine,
     Scheme,
-    SchemeCode,
 )
+from buudien.insurance.selectors import rules as rule_selectors
 
 if TYPE_CHECKING:
     from buudien.core.models import User
@@ -67,15 +67,6 @@ def _number(scheme: Scheme, unit: PostUnit) -> str:
     return f"{prefix}{last + 1:02d}"
 
 
-def _scheme(code: str) -> Scheme:
-    found = Scheme.objects.filter(code=code).first() if code in SchemeCode.values else None
-    if found is None:
-        raise InsuranceError(
-            _("Hãy chọn loại bảo hiểm."), code=InsuranceCode.INVALID, field="scheme"
-        )
-    return found
-
-
 def _create(scheme: Scheme, unit: PostUnit, actor: User, ids: list[Any]) -> Declaration:
     """The list with its number; a number taken meanwhile by another list gives the next."""
     lines = PaymentLine.objects.filter(payment_id__in=ids)
@@ -104,7 +95,7 @@ def _create(scheme: Scheme, unit: PostUnit, actor: User, ids: list[Any]) -> Decl
 def make_declaration(*, actor: User, unit: PostUnit, scheme_code: str) -> Declaration:
     """Gather the payments of a scheme taken under a unit and not yet declared into one list."""
     require(actor, "insurance.declare", Target(path=unit.path))
-    scheme = _scheme(scheme_code)
+    scheme = rule_selectors.chosen_scheme(scheme_code)
     pending = Payment.objects.select_for_update().filter(
         scheme=scheme, declaration__isnull=True, point__path__startswith=unit.path
     )

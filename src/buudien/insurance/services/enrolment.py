@@ -31,8 +31,8 @@ from buudien.insurance.models import (
     Scheme,
 )
 from buudien.insurance.periods import ONE_DAY, first_of_month, months_between
+from buudien.insurance.selectors import rules as rule_selectors
 from buudien.insurance.selectors.participants import participants
-from buudien.insurance.selectors.rules import rule_book
 from buudien.insurance.services import rollups
 
 if TYPE_CHECKING:
@@ -85,15 +85,6 @@ class Plan:
     @property
     def lines(self) -> list[premium.CalcLine]:
         return premium.calculation(self.quote)
-
-
-def _scheme(code: str) -> Scheme:
-    found = Scheme.objects.filter(code=code).first()
-    if found is None:
-        raise InsuranceError(
-            _("Hãy chọn loại bảo hiểm."), code=InsuranceCode.INVALID, field="scheme"
-        )
-    return found
 
 
 def _participants(user: Actor, members: tuple[MemberIn, ...], *, lock: bool) -> list[Participant]:
@@ -220,8 +211,8 @@ def plan(
     *, user: Actor, point: PostUnit, data: EnrolmentIn, paid_on: dt.date, lock: bool = False
 ) -> Plan:
     """What the payment would be: checked in full, nothing written."""
-    scheme = _scheme(data.scheme)
-    book = rule_book(scheme.code)
+    scheme = rule_selectors.chosen_scheme(data.scheme)
+    book = rule_selectors.rule_book(scheme.code)
     premium.check_mode(book, mode=data.mode, months=data.months, day=paid_on)
     people = _participants(user, data.members, lock=lock)
     household = _household(scheme, people)
